@@ -1,0 +1,3 @@
+from museion.cli import main
+
+main()

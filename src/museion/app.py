@@ -1,0 +1,79 @@
+"""create_app(settings): routers, error handlers, middleware. Nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from museion import __version__
+from museion.catalogue.exhibitions.routes import router as exhibitions_router
+from museion.catalogue.lookups.routes import router as lookups_router
+from museion.catalogue.museums.routes import router as museums_router
+from museion.config import Settings, get_settings
+from museion.db import Database
+from museion.errors import install_error_handlers
+from museion.system.routes import router as system_router
+
+API_PREFIX = "/api/v4"
+
+DESCRIPTION = """
+museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
+
+* No token: the public API. With `Authorization: Bearer <token>`: reseller, cash point,
+  entry or user access (see `GET /api/v4/whoami`).
+* Every index is paginated (`page`, `per_page`; `meta` tells the total) and searchable with `q`.
+* Array parameters use the Rails form: `by_museum_ids[]=1&by_museum_ids[]=2`.
+* `locale=en` picks a language; `locale[]=de&locale[]=en` (user tokens) returns all at once.
+* Errors are `{"error": "..."}`, with `errors: [...]` when several fields failed.
+"""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:  # a database handed in belongs to the caller (tests)
+            database.dispose()
+
+    app = FastAPI(
+        title="museion",
+        version=__version__,
+        summary="Museum ticketing and booking: the go~mus API v4",
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["*"],
+        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+    )
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (system_router, museums_router, exhibitions_router, lookups_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    app.mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/api/docs")
+
+    return app

@@ -1,0 +1,109 @@
+"""Who is calling: a bearer token resolves to a Principal (access level + museums it may use)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
+
+from museion.db import SessionDep
+from museion.errors import Forbidden, Unauthorized
+from museion.tokens import queries as token_queries
+
+
+class Access(StrEnum):
+    PUBLIC = "public"
+    USER = "user"
+    RESELLER = "reseller"
+    CASHPOINT = "cashpoint"
+    # Entry gates use API accounts with entry rights only; whoami reports them as "user",
+    # the way go~mus reports its entry accounts.
+    ENTRY = "entry"
+    CUSTOMER = "customer"
+
+
+TOKEN_ACCESS = (Access.USER, Access.RESELLER, Access.CASHPOINT, Access.ENTRY)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    access: Access
+    # None: every museum of the instance; otherwise only these.
+    museum_ids: frozenset[int] | None = None
+    token_id: int | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.access is not Access.PUBLIC
+
+    @property
+    def whoami_access(self) -> str:
+        return Access.USER.value if self.access is Access.ENTRY else self.access.value
+
+    def may_see_museum(self, museum_id: int) -> bool:
+        return self.museum_ids is None or museum_id in self.museum_ids
+
+
+PUBLIC = Principal(Access.PUBLIC)
+
+# Declared for the OpenAPI docs ("Authorize" button); parsing is ours, so errors keep our shape.
+_bearer_scheme = HTTPBearer(auto_error=False, description="API token: `Bearer <secret>`")
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    _scheme: Annotated[object, Depends(_bearer_scheme)] = None,
+) -> Principal:
+    """No Authorization header: public. A header with an unknown or revoked token: 401."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return PUBLIC
+    scheme, _, secret = header.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret or len(secret) > 200:
+        raise Unauthorized("authentication error; expected 'Authorization: Bearer <token>'")
+    found = token_queries.find_active_token(session, hash_secret(secret))
+    if found is None:
+        raise Unauthorized("authentication error; no customer or no user present")
+    token_id, access, museum_ids = found
+    return Principal(
+        access=Access(access),
+        museum_ids=frozenset(museum_ids) if museum_ids else None,
+        token_id=token_id,
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*allowed: Access) -> Callable[[Principal], Principal]:
+    """A dependency that answers 403 unless the caller's access is one of `allowed`."""
+    names = ", ".join(a.value for a in allowed)
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        if principal.access not in allowed:
+            if not principal.authenticated:
+                raise Unauthorized("authentication error; this endpoint needs a token")
+            raise Forbidden(f"this endpoint needs {names} access")
+        return principal
+
+    return dependency
+
+
+def limit_to_museums(principal: Principal, museum_ids: Collection[int] | None) -> list[int] | None:
+    """Intersect a requested museum filter with the token's museums (None: no filter at all)."""
+    if principal.museum_ids is None:
+        return list(museum_ids) if museum_ids else None
+    if not museum_ids:
+        return sorted(principal.museum_ids)
+    return [m for m in museum_ids if m in principal.museum_ids]

@@ -1,0 +1,1 @@
+"""Cash point API: on-site sales paid in place, booking lists, tour booking prices and feedback."""

@@ -1,0 +1,88 @@
+"""Museum rules: shop order, museum-limited tokens, opening hours with exceptions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from museion.auth import Principal
+from museion.catalogue.museums import queries
+from museion.catalogue.museums.models import Museum, OpeningException
+from museion.db import search_pattern
+from museion.errors import NotFound
+
+
+def list_museums(
+    session: Session, principal: Principal, *, q: str | None, offset: int, limit: int
+) -> tuple[int, list[Museum]]:
+    """Museums the caller may see, in the house's shop order."""
+    return queries.list_museums(
+        session,
+        museum_ids=principal.museum_ids,
+        search=search_pattern(q) if q else None,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def get_museum(session: Session, principal: Principal, museum_id: int) -> Museum:
+    """A museum outside the token's museums does not exist for that token."""
+    museum = queries.get_museum(session, museum_id, museum_ids=principal.museum_ids)
+    if museum is None:
+        raise NotFound(f"museum {museum_id} not found")
+    return museum
+
+
+def existing_museum_ids(session: Session, museum_ids: Collection[int]) -> set[int]:
+    return queries.existing_museum_ids(session, museum_ids)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    day: date
+    begin: datetime | None
+    end: datetime | None
+    note: dict[str, str | None] | None
+
+    @property
+    def closed(self) -> bool:
+        return self.begin is None
+
+
+def opening_hours(
+    session: Session, principal: Principal, museum_id: int, day: date, zone: ZoneInfo
+) -> DayHours:
+    """A dated exception beats a yearly one, which beats the weekday rule; no rule: closed."""
+    get_museum(session, principal, museum_id)
+    hour, exceptions = queries.opening_rules(session, museum_id, day)
+    exception = _applicable_exception(exceptions, day)
+    if exception is not None:
+        opens, closes, note = exception.opens, exception.closes, exception.note or None
+    elif hour is not None:
+        opens, closes, note = hour.opens, hour.closes, None
+    else:
+        opens, closes, note = None, None, None
+    if opens is None or closes is None:
+        return DayHours(day, None, None, note)
+    # Wall-clock times in the instance zone: the offset is right on daylight-saving days too.
+    return DayHours(day, _local(day, opens, zone), _local(day, closes, zone), note)
+
+
+def _applicable_exception(
+    exceptions: list[OpeningException], day: date
+) -> OpeningException | None:
+    exact = [e for e in exceptions if e.applies_on == day]
+    yearly = [
+        e
+        for e in exceptions
+        if e.every_year and (e.applies_on.month, e.applies_on.day) == (day.month, day.day)
+    ]
+    return (exact or yearly or [None])[0]
+
+
+def _local(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=zone)

@@ -1,0 +1,81 @@
+"""Settings: every knob of an instance, read from `MUSEION_*` environment variables (or `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """One museion instance. Field names are the env variables without the `MUSEION_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="MUSEION_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./museion.db",
+        description="SQLAlchemy URL; `postgresql://...` is used through psycopg 3.",
+    )
+    time_zone: str = Field("Europe/Berlin", description="IANA zone all API times are shown in.")
+    currency: str = Field("EUR", description="ISO 4217 code of all prices.")
+    locales: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["de", "en"],
+        description="Content languages, comma separated; the first one is the fallback.",
+    )
+    host: str = Field("127.0.0.1", description="Address `museion serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `museion serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Server processes for `museion serve`.")
+    public_url: str | None = Field(
+        None,
+        description="Base URL clients reach the server at (for picture URLs); "
+        "default: taken from each request.",
+    )
+    media_dir: Path = Field(Path("./media"), description="Folder served under `/media`.")
+    per_page_public: int = Field(25, ge=1, le=1000, description="Largest page without a token.")
+    per_page_max: int = Field(100, ge=1, le=1000, description="Largest page with a token.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Origins browsers may call the API from, comma separated.",
+    )
+    system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
+    release: str = Field("Amphora", description="Release name reported by /version.")
+
+    @field_validator("locales", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("locales")
+    @classmethod
+    def _at_least_one_locale(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one locale is needed")
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def default_locale(self) -> str:
+        return self.locales[0]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Customer accounts: sign-in, own data, newsletter groups, annual ticket personalization."""

@@ -1,0 +1,197 @@
+"""Database plumbing: the declarative Base, column types, engines, and the one way to get a session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Select, Text, create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Largest id accepted anywhere: ids are 32-bit on the wire, and SQLite overflows on bigger ones.
+MAX_ID = 2**31 - 1
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored in UTC and always come back timezone-aware (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes cannot be stored; attach a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A translatable attribute: {"de": "...", "en": "..."}; JSONB on PostgreSQL, JSON text on SQLite.
+Translations = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Searchable:
+    """Keeps `search_text`: the casefolded text of `__search_fields__`, all locales, for `q`."""
+
+    __search_fields__: tuple[str, ...] = ()
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    def refresh_search_text(self) -> None:
+        parts: list[str] = []
+        for name in self.__search_fields__:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                parts.extend(str(v) for v in value.values() if v)
+            elif value:
+                parts.append(str(value))
+        self.search_text = "\n".join(parts).casefold()
+
+
+@event.listens_for(Searchable, "before_insert", propagate=True)
+@event.listens_for(Searchable, "before_update", propagate=True)
+def _refresh_search_text(_mapper: Any, _connection: Any, target: Searchable) -> None:
+    target.refresh_search_text()
+
+
+def search_pattern(q: str) -> str:
+    """The casefolded needle for `search_text.contains(...)`: `q` matches case-insensitively."""
+    return q.strip().casefold()
+
+
+def paginate(
+    session: Session, statement: Select[tuple[T]], *, offset: int, limit: int
+) -> tuple[int, list[T]]:
+    """(total count, one page of rows) for an ordered statement: two indexed queries."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = session.scalars(statement.offset(offset).limit(limit)).all() if total else []
+    return int(total or 0), list(rows)
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://` and `postgres://` URLs use psycopg 3, the driver we ship."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    url = normalize_url(url)
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine, in_memory=make_url(url).database in (None, "", ":memory:"))
+    elif backend == "postgresql":
+        engine = create_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+        _configure_postgresql(engine)
+    else:
+        raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    # SQLAlchemy's pysqlite recipe: let SQLAlchemy, not the driver, emit BEGIN, so that
+    # SAVEPOINTs work and write transactions can start with BEGIN IMMEDIATE (STYLE.md section 6.4).
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # SQLite ignores FOR UPDATE; taking the write lock up front serializes writers instead,
+        # so a claim's count-then-insert cannot interleave with another writer's.
+        immediate = connection.get_execution_options().get("museion_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # A request waiting on a row lock gives up after 3 s and answers 503 instead of piling up.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
+class Database:
+    """An engine plus the two session factories: plain reads, and writes (BEGIN IMMEDIATE on SQLite)."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.engine = make_engine(url, pool_size=pool_size)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(museion_write=True), expire_on_commit=False
+        )
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back when it raises."""
+        session = (self._write if write else self._read)()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's transaction; with scope="function" it commits before the response is sent."""
+    database: Database = request.app.state.database
+    with database.session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+@contextmanager
+def session_scope(database: Database, *, write: bool = True) -> Iterator[Session]:
+    """Scripts and commands open their transactions here, exactly like requests do."""
+    with database.session(write=write) as session:
+        yield session

@@ -1,0 +1,1 @@
+"""Entry gates: barcode status, voiding (one use counts once), entry and exit scans."""

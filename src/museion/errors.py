@@ -1,0 +1,123 @@
+"""Errors and their one rendering: `{"error": "..."}` plus `errors: [...]` for field failures.
+
+    DomainError (500)
+      Unauthorized ........ 401  unknown or revoked bearer token
+      Forbidden ........... 403  valid token, access too low
+      NotFound ............ 404  no such record, or outside the token's museums
+      Unprocessable ....... 422  invalid input or a refused business rule
+      TooManyRequests ..... 429  rate limit (reserved)
+      Busy ................ 503  lock timeout; try again shortly
+    framework errors: 404 unknown route, 405 wrong method, 413 body too large, 422 validation
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status_code = 500
+    headers: dict[str, str] | None = None
+
+    def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors) if errors else None
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Unprocessable(DomainError):
+    status_code = 422
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+
+
+class Busy(DomainError):
+    status_code = 503
+    headers = {"Retry-After": "1"}
+
+
+def error_response(
+    status_code: int,
+    message: str,
+    errors: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": message}
+    if errors:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _param_name(loc: Sequence[str | int]) -> str:
+    # ("query", "by_museum_ids[]", 0) -> "by_museum_ids[]"; ("body", "order", "items") -> "order.items"
+    parts = [str(p) for p in loc[1:] if not isinstance(p, int)] if len(loc) > 1 else [str(loc[0])]
+    return ".".join(parts) or "request"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    name = _param_name(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return "request body is not valid JSON"
+    message = str(error.get("msg", "is invalid"))
+    given = error.get("input")
+    if error.get("type") != "missing" and isinstance(given, str | int | float) and len(str(given)) < 60:
+        return f"{name}: {message} (got {given!r})"
+    return f"{name}: {message}"
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = list(exc.errors())
+    # A malformed id in the path names a record that cannot exist: go~mus answers 404.
+    if problems and all(p.get("loc", ("",))[0] == "path" for p in problems):
+        return error_response(404, "not found")
+    messages = [_describe(p) for p in problems]
+    return error_response(422, messages[0] if len(messages) == 1 else "invalid parameters", messages)
+
+
+async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    return error_response(exc.status_code, exc.message, exc.errors, exc.headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    messages = {404: "not found", 405: "method not allowed", 413: "request body too large"}
+    message = exc.detail if exc.status_code not in messages else messages[exc.status_code]
+    return error_response(exc.status_code, str(message), headers=getattr(exc, "headers", None))
+
+
+async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+    # Lock timeouts (PostgreSQL 55P03, SQLite "database is locked") are load, not bugs.
+    text = str(exc.orig).lower()
+    if "lock" in text and ("timeout" in text or "locked" in text):
+        return error_response(503, "the server is busy, try again", headers=Busy.headers)
+    raise exc
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, _database_busy)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Orders: create and finalize, items (ticket sales, event and tour bookings), prices, barcodes, documents."""

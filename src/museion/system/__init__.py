@@ -1,0 +1,1 @@
+"""Instance-level endpoints: version, whoami, locales."""

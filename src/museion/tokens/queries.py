@@ -1,0 +1,44 @@
+"""Token statements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from museion.tokens.models import ApiToken, ApiTokenMuseum
+
+
+def find_active_token(session: Session, secret_hash: str) -> tuple[int, str, list[int]] | None:
+    """(token id, access, museum ids) of a live token, in one query."""
+    rows = session.execute(
+        select(ApiToken.id, ApiToken.access, ApiTokenMuseum.museum_id)
+        .outerjoin(ApiTokenMuseum, ApiTokenMuseum.token_id == ApiToken.id)
+        .where(ApiToken.secret_hash == secret_hash, ApiToken.revoked_at.is_(None))
+    ).all()
+    if not rows:
+        return None
+    museum_ids = sorted(row.museum_id for row in rows if row.museum_id is not None)
+    return rows[0].id, rows[0].access, museum_ids
+
+
+def list_tokens(session: Session, *, include_revoked: bool) -> list[ApiToken]:
+    statement = select(ApiToken).options(selectinload(ApiToken.museums)).order_by(ApiToken.id)
+    if not include_revoked:
+        statement = statement.where(ApiToken.revoked_at.is_(None))
+    return list(session.scalars(statement))
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> int:
+    # Conditional update: revoking twice keeps the first revocation time.
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,63 @@
+"""Token rules: secrets are random, shown once, stored hashed; revoking is immediate."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from museion.auth import TOKEN_ACCESS, Access, hash_secret
+from museion.catalogue.museums import service as museums
+from museion.errors import NotFound, Unprocessable
+from museion.tokens import queries
+from museion.tokens.models import ApiToken, ApiTokenMuseum
+
+SECRET_PREFIX = "msn_"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    secret: str
+
+
+def create_token(
+    session: Session,
+    *,
+    access: str,
+    name: str = "",
+    museum_ids: Sequence[int] = (),
+    secret: str | None = None,
+) -> IssuedToken:
+    """Issue a token; `secret` is only passed by the demo loader, which uses well-known secrets."""
+    if access not in {a.value for a in TOKEN_ACCESS}:
+        raise Unprocessable(f"access must be one of {', '.join(a.value for a in TOKEN_ACCESS)}")
+    wanted = sorted(set(museum_ids))
+    known = museums.existing_museum_ids(session, wanted)
+    if missing := [m for m in wanted if m not in known]:
+        raise NotFound(f"unknown museum ids: {', '.join(map(str, missing))}")
+    secret = secret or SECRET_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name,
+        access=Access(access).value,
+        secret_hash=hash_secret(secret),
+        hint=secret[:8],
+        museums=[ApiTokenMuseum(museum_id=m) for m in wanted],
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(id=token.id, secret=secret)
+
+
+def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:
+    return queries.list_tokens(session, include_revoked=include_revoked)
+
+
+def revoke_token(session: Session, token_id: int) -> None:
+    """A revoked token answers 401 from the next request on."""
+    changed = queries.revoke_token(session, token_id, datetime.now(UTC))
+    if changed == 0 and queries.get_token(session, token_id) is None:
+        raise NotFound(f"no token with id {token_id}")

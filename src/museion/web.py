@@ -1,0 +1,206 @@
+"""Wire conventions shared by every endpoint: locales, pagination, array parameters, dates, meta."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, BaseModel, Field
+
+from museion.auth import Access, PrincipalDep
+from museion.config import Settings
+from museion.db import MAX_ID
+from museion.errors import Forbidden, Unprocessable
+
+# A translatable attribute on the wire: a string (one locale) or {"de": ..., "en": ...} (locale[]).
+Text = str | dict[str, str | None] | None
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass(frozen=True, slots=True)
+class Render:
+    """How this request wants things rendered: which locales, which zone, where media lives."""
+
+    locales: tuple[str, ...]
+    multi: bool
+    fallbacks: tuple[str, ...]
+    zone: ZoneInfo
+    media_url: str
+
+    def text(self, value: dict[str, str | None] | None) -> Text:
+        """One locale: the translation, else the first configured locale that has one.
+        locale[]: every requested locale as stored (null where a translation is missing)."""
+        value = value or {}
+        if self.multi:
+            return {locale: value.get(locale) for locale in self.locales}
+        for locale in (self.locales[0], *self.fallbacks):
+            if found := value.get(locale):
+                return found
+        return next((v for v in value.values() if v), None)
+
+    def content(self, value: dict[str, dict[str, str | None]] | None) -> dict[str, Text]:
+        return {key: self.text(translations) for key, translations in (value or {}).items()}
+
+    def time(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+
+def _locale_values(request: Request) -> tuple[list[str], bool]:
+    params = request.query_params
+    listed = params.getlist("locale[]")
+    plain = params.getlist("locale")
+    if listed or len(plain) > 1:
+        return listed + plain, True
+    return plain, False
+
+
+def get_render(
+    request: Request,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    locale: Annotated[
+        str | None,
+        Query(description="Locale of translated texts; falls back to the first configured one."),
+    ] = None,
+    locales: Annotated[
+        list[str] | None,
+        Query(
+            alias="locale[]",
+            description="Several locales at once (user tokens only): texts become "
+            '`{"de": ..., "en": ...}`.',
+        ),
+    ] = None,
+) -> Render:
+    requested, multi = _locale_values(request)
+    requested = [value.strip().lower() for value in requested]
+    if unknown := [value for value in requested if value not in settings.locales]:
+        raise Unprocessable(
+            f"unknown locale {unknown[0]!r}; available: {', '.join(settings.locales)}"
+        )
+    if multi and principal.access is not Access.USER:
+        raise Forbidden("multi-locale requests (locale[]) need a user token")
+    chosen = tuple(dict.fromkeys(requested)) or (settings.default_locale,)
+    base = settings.public_url or str(request.base_url)
+    return Render(
+        locales=chosen,
+        multi=multi,
+        fallbacks=tuple(settings.locales),
+        zone=settings.zone,
+        media_url=base.rstrip("/") + "/media",
+    )
+
+
+RenderDep = Annotated[Render, Depends(get_render)]
+
+
+class Meta(BaseModel):
+    total_count: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def meta(self, total_count: int) -> Meta:
+        return Meta(total_count=total_count, page=self.page, per_page=self.per_page)
+
+
+def page_limit(settings: Settings, authenticated: bool) -> int:
+    return settings.per_page_max if authenticated else settings.per_page_public
+
+
+def get_pagination(
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
+    per_page: Annotated[
+        int | None,
+        Query(ge=1, description="Page size; larger than allowed is clamped (25 public, 100 with token)."),
+    ] = None,
+) -> Pagination:
+    limit = page_limit(settings, principal.authenticated)
+    size = settings.per_page_public if per_page is None else per_page
+    # Real clients ask for per_page=1000; go~mus clamps silently instead of refusing.
+    return Pagination(page=page, per_page=min(size, limit))
+
+
+PaginationDep = Annotated[Pagination, Depends(get_pagination)]
+
+SearchQuery = Annotated[
+    str | None, Query(max_length=200, description="Case-insensitive text search.")
+]
+
+
+def _date_in_range(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"date must be between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
+
+
+ApiDate = Annotated[date, AfterValidator(_date_in_range)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A record id in the path; anything else (text, 0, too big) is a 404 like an unknown id.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def id_list(name: str, *, description: str, minimum: int = 1) -> Callable[..., list[int] | None]:
+    """A dependency reading `name[]=1&name[]=2` (Rails form, literal or %5B%5D) and `name=1&name=2`.
+
+    Returns None when the parameter is absent, so "no filter" differs from "filter by nothing".
+    """
+    item = Annotated[int, Field(ge=minimum, le=MAX_ID)]
+
+    def dependency(**values: list[int] | None) -> list[int] | None:
+        bracket, plain = values["bracket"], values["plain"]
+        if bracket is None and plain is None:
+            return None
+        return list(dict.fromkeys([*(bracket or []), *(plain or [])]))
+
+    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "bracket",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    list[item] | None, Query(alias=f"{name}[]", description=description)
+                ],
+            ),
+            inspect.Parameter(
+                "plain",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    list[item] | None, Query(alias=name, include_in_schema=False)
+                ],
+            ),
+        ]
+    )
+    dependency.__name__ = f"{name}_list"
+    return dependency
+
+
+def envelope(key: str, items: Sequence[Any], meta: Meta) -> dict[str, Any]:
+    return {key: items, "meta": meta}

@@ -1,0 +1,178 @@
+"""Test setup: one database per backend (SQLite file, PostgreSQL), migrated and loaded with the
+demo instance once per session; every test runs in a transaction that is rolled back.
+
+`--db=sqlite|postgres|all` (default all) picks backends. Without a reachable PostgreSQL the
+postgres half is skipped with a message, unless MUSEION_REQUIRE_POSTGRES=1 (CI) makes it fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from museion.app import create_app
+from museion.config import Settings
+from museion.db import Database, get_session
+from museion.demo.loader import DemoInstance, load_demo
+from museion.migrations import upgrade
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MUSEION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ZONE = "Europe/Berlin"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgres", "all"],
+        default=os.environ.get("MUSEION_TEST_DB", "all"),
+        help="database backend(s) to run the suite on",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames:
+        choice = metafunc.config.getoption("--db")
+        backends = ["sqlite", "postgres"] if choice == "all" else [choice]
+        metafunc.parametrize("database", backends, indirect=True, scope="session")
+
+
+def _postgres_admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        engine = _postgres_admin_engine()
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure means: not usable here
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return None
+
+
+class Backend:
+    """Creates and drops one throw-away database."""
+
+    def __init__(self, name: str, tmp: Path) -> None:
+        self.name = name
+        self.tmp = tmp
+        self.pg_name = f"museion_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+    def create(self) -> str:
+        if self.name == "sqlite":
+            return f"sqlite:///{self.tmp / 'museion-test.db'}"
+        problem = postgres_reachable()
+        if problem is not None:
+            message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL} ({problem})"
+            if os.environ.get("MUSEION_REQUIRE_POSTGRES") == "1":
+                pytest.fail(message + "; MUSEION_REQUIRE_POSTGRES=1 demands it", pytrace=False)
+            pytest.skip(message + ": skipping the PostgreSQL half of the suite")
+        engine = _postgres_admin_engine()
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.pg_name}"'))
+        engine.dispose()
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{self.pg_name}"
+
+    def drop(self) -> None:
+        if self.name != "postgres":
+            return
+        engine = _postgres_admin_engine()
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def make_backend_url(name: str, tmp: Path) -> tuple[Backend, str]:
+    backend = Backend(name, tmp)
+    return backend, backend.create()
+
+
+@pytest.fixture(scope="session")
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    backend, url = make_backend_url(request.param, tmp_path_factory.mktemp(request.param))
+    db = Database(url)
+    try:
+        upgrade(db)
+        yield db
+    finally:
+        db.dispose()
+        backend.drop()
+
+
+@pytest.fixture(scope="session")
+def demo(database: Database) -> DemoInstance:
+    """The demo instance, committed once per backend; tests roll back on top of it."""
+    with database.session() as session:
+        return load_demo(session, year=demo_year(), zone=ZoneInfo(ZONE))
+
+
+def demo_year() -> int:
+    return datetime.now(ZoneInfo(ZONE)).year
+
+
+@pytest.fixture
+def settings(database: Database, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=str(database.engine.url.render_as_string(hide_password=False)),
+        media_dir=tmp_path / "media",
+        time_zone=ZONE,
+    )
+
+
+@pytest.fixture
+def session(database: Database, demo: DemoInstance) -> Iterator[Session]:
+    connection = database.engine.connect()
+    transaction = connection.begin()
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
+    def test_session() -> Iterator[Session]:
+        # Like production: commit on success (here: release a savepoint), roll back on error.
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            # Lazy loads after the request must fail as they would with a fresh session.
+            session.expunge_all()
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app) as test_client:
+        yield test_client
+    app.dependency_overrides.clear()
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
