@@ -8,7 +8,9 @@ postgres half is skipped with a message, unless MUSEION_REQUIRE_POSTGRES=1 (CI) 
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -42,10 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    choice = metafunc.config.getoption("--db")
+    backends = ["sqlite", "postgres"] if choice == "all" else [choice]
     if "database" in metafunc.fixturenames:
-        choice = metafunc.config.getoption("--db")
-        backends = ["sqlite", "postgres"] if choice == "all" else [choice]
         metafunc.parametrize("database", backends, indirect=True, scope="session")
+    elif "empty_database_url" in metafunc.fixturenames:
+        metafunc.parametrize("empty_database_url", backends, indirect=True)
 
 
 def _postgres_admin_engine():  # type: ignore[no-untyped-def]
@@ -102,7 +106,9 @@ def make_backend_url(name: str, tmp: Path) -> tuple[Backend, str]:
 
 
 @pytest.fixture(scope="session")
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     backend, url = make_backend_url(request.param, tmp_path_factory.mktemp(request.param))
     db = Database(url)
     try:
@@ -110,6 +116,16 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         yield db
     finally:
         db.dispose()
+        backend.drop()
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new, unmigrated database of its own (for migrations, the CLI, real servers)."""
+    backend, url = make_backend_url(request.param, tmp_path)
+    try:
+        yield url
+    finally:
         backend.drop()
 
 
@@ -176,3 +192,21 @@ def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+_BACKEND_IN_ID = re.compile(r"[\[-](sqlite|postgres)[\]-]")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the outcome counts per database, for closing notes and CI logs."""
+    counts: dict[str, Counter[str]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            match = _BACKEND_IN_ID.search(getattr(report, "nodeid", ""))
+            counts.setdefault(match.group(1) if match else "no database", Counter())[outcome] += 1
+    if counts:
+        parts = [
+            f"{backend}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(c.items()))
+            for backend, c in sorted(counts.items())
+        ]
+        terminalreporter.write_line("museion per database: " + "; ".join(parts))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
+from museion.auth import get_principal
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
     )
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Every API endpoint checks a presented token, even those that would answer the public.
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(get_principal)])
     for router in (system_router, museums_router, exhibitions_router, lookups_router):
         api.include_router(router)
     app.include_router(api)

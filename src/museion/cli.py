@@ -65,7 +65,9 @@ def serve(host: str | None, port: int | None, workers: int | None, no_migrate: b
 @workers_option
 @click.option("--no-serve", is_flag=True, help="Only (re)load the demo data.")
 @click.option("--force", is_flag=True, help="Replace content that is not demo data.")
-def demo(host: str | None, port: int | None, workers: int | None, no_serve: bool, force: bool) -> None:
+def demo(
+    host: str | None, port: int | None, workers: int | None, no_serve: bool, force: bool
+) -> None:
     """Create or refresh the demo museums in the database, then serve them."""
     from museion.demo.loader import DEMO_TOKENS, has_museums, holds_demo_data, load_demo
 

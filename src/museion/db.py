@@ -1,4 +1,4 @@
-"""Database plumbing: the declarative Base, column types, engines, and the one way to get a session."""
+"""Database plumbing: the declarative Base, column types, engines, the one way to get a session."""
 
 from __future__ import annotations
 
@@ -8,7 +8,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Select, Text, create_engine, event, func, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    MetaData,
+    Select,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -22,7 +33,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Largest id accepted anywhere: ids are 32-bit on the wire, and SQLite overflows on bigger ones.
+# Largest id accepted anywhere: ids are 32-bit on the wire; bigger ones overflow SQLite.
 MAX_ID = 2**31 - 1
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
@@ -33,7 +44,7 @@ class Base(DeclarativeBase):
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored in UTC and always come back timezone-aware (SQLite drops the offset)."""
+    """Stored in UTC, always returned timezone-aware (SQLite itself drops the offset)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -85,7 +96,7 @@ def search_pattern(q: str) -> str:
 
 
 def paginate(
-    session: Session, statement: Select[tuple[T]], *, offset: int, limit: int
+    session: Session, statement: Select[T], *, offset: int, limit: int
 ) -> tuple[int, list[T]]:
     """(total count, one page of rows) for an ordered statement: two indexed queries."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
@@ -108,9 +119,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine, in_memory=make_url(url).database in (None, "", ":memory:"))
     elif backend == "postgresql":
-        engine = create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         _configure_postgresql(engine)
     else:
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
@@ -150,7 +159,7 @@ def _configure_postgresql(engine: Engine) -> None:
 
 
 class Database:
-    """An engine plus the two session factories: plain reads, and writes (BEGIN IMMEDIATE on SQLite)."""
+    """An engine plus two session factories: reads, and writes (BEGIN IMMEDIATE on SQLite)."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine = make_engine(url, pool_size=pool_size)

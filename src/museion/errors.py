@@ -1,20 +1,20 @@
 """Errors and their one rendering: `{"error": "..."}` plus `errors: [...]` for field failures.
 
-    DomainError (500)
-      Unauthorized ........ 401  unknown or revoked bearer token
-      Forbidden ........... 403  valid token, access too low
-      NotFound ............ 404  no such record, or outside the token's museums
-      Unprocessable ....... 422  invalid input or a refused business rule
-      TooManyRequests ..... 429  rate limit (reserved)
-      Busy ................ 503  lock timeout; try again shortly
-    framework errors: 404 unknown route, 405 wrong method, 413 body too large, 422 validation
+DomainError (500)
+  Unauthorized ........ 401  unknown or revoked bearer token
+  Forbidden ........... 403  valid token, access too low
+  NotFound ............ 404  no such record, or outside the token's museums
+  Unprocessable ....... 422  invalid input or a refused business rule
+  TooManyRequests ..... 429  rate limit (reserved)
+  Busy ................ 503  lock timeout; try again shortly
+framework errors: 404 unknown route, 405 wrong method, 413 body too large, 422 validation
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class DomainError(Exception):
     status_code = 500
-    headers: dict[str, str] | None = None
+    headers: ClassVar[dict[str, str] | None] = None
 
     def __init__(self, message: str, errors: Sequence[str] | None = None) -> None:
         super().__init__(message)
@@ -57,7 +57,7 @@ class TooManyRequests(DomainError):
 
 class Busy(DomainError):
     status_code = 503
-    headers = {"Retry-After": "1"}
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "1"}
 
 
 def error_response(
@@ -73,7 +73,8 @@ def error_response(
 
 
 def _param_name(loc: Sequence[str | int]) -> str:
-    # ("query", "by_museum_ids[]", 0) -> "by_museum_ids[]"; ("body", "order", "items") -> "order.items"
+    # ("query", "by_museum_ids[]", 0) -> "by_museum_ids[]"
+    # ("body", "order", "items") -> "order.items"
     parts = [str(p) for p in loc[1:] if not isinstance(p, int)] if len(loc) > 1 else [str(loc[0])]
     return ".".join(parts) or "request"
 
@@ -84,7 +85,11 @@ def _describe(error: dict[str, Any]) -> str:
         return "request body is not valid JSON"
     message = str(error.get("msg", "is invalid"))
     given = error.get("input")
-    if error.get("type") != "missing" and isinstance(given, str | int | float) and len(str(given)) < 60:
+    if (
+        error.get("type") != "missing"
+        and isinstance(given, str | int | float)
+        and len(str(given)) < 60
+    ):
         return f"{name}: {message} (got {given!r})"
     return f"{name}: {message}"
 
@@ -95,7 +100,9 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     if problems and all(p.get("loc", ("",))[0] == "path" for p in problems):
         return error_response(404, "not found")
     messages = [_describe(p) for p in problems]
-    return error_response(422, messages[0] if len(messages) == 1 else "invalid parameters", messages)
+    return error_response(
+        422, messages[0] if len(messages) == 1 else "invalid parameters", messages
+    )
 
 
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -104,7 +111,7 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     messages = {404: "not found", 405: "method not allowed", 413: "request body too large"}
-    message = exc.detail if exc.status_code not in messages else messages[exc.status_code]
+    message = messages.get(exc.status_code, exc.detail)
     return error_response(exc.status_code, str(message), headers=getattr(exc, "headers", None))
 
 

@@ -137,7 +137,10 @@ def get_pagination(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
     per_page: Annotated[
         int | None,
-        Query(ge=1, description="Page size; larger than allowed is clamped (25 public, 100 with token)."),
+        Query(
+            ge=1,
+            description="Page size; larger than allowed is clamped (25 public, 100 with token).",
+        ),
     ] = None,
 ) -> Pagination:
     limit = page_limit(settings, principal.authenticated)
@@ -192,9 +195,7 @@ def id_list(name: str, *, description: str, minimum: int = 1) -> Callable[..., l
                 "plain",
                 inspect.Parameter.KEYWORD_ONLY,
                 default=None,
-                annotation=Annotated[
-                    list[item] | None, Query(alias=name, include_in_schema=False)
-                ],
+                annotation=Annotated[list[item] | None, Query(alias=name, include_in_schema=False)],
             ),
         ]
     )

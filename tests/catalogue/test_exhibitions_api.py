@@ -22,8 +22,15 @@ def test_exhibitions_list_has_the_reference_fields(client: TestClient) -> None:
     assert body["meta"] == {"total_count": 14, "page": 1, "per_page": 25}
     first = body["exhibitions"][0]
     assert set(first) == {
-        "id", "museum_id", "foreign_id", "title", "sub_title", "slider_description",
-        "featured", "picture", "time_frames",
+        "id",
+        "museum_id",
+        "foreign_id",
+        "title",
+        "sub_title",
+        "slider_description",
+        "featured",
+        "picture",
+        "time_frames",
     }
 
 
@@ -77,8 +84,14 @@ def test_by_museum_ids_with_several_museums(client: TestClient, demo: DemoInstan
 
 
 @pytest.mark.parametrize(
-    "query", ["by_museum_ids[]=abc", "by_museum_ids[]=1&by_museum_ids[]=x", "by_museum_ids=0",
-              "by_museum_ids[]=99999999999999999999", "by_museum_ids[]="]
+    "query",
+    [
+        "by_museum_ids[]=abc",
+        "by_museum_ids[]=1&by_museum_ids[]=x",
+        "by_museum_ids=0",
+        "by_museum_ids[]=99999999999999999999",
+        "by_museum_ids[]=",
+    ],
 )
 def test_malformed_museum_filters_are_422(client: TestClient, query: str) -> None:
     response = client.get(f"/api/v4/exhibitions?{query}")
@@ -152,7 +165,9 @@ def test_exhibition_with_its_own_venue_reports_that_location(client: TestClient)
 
 
 @pytest.mark.parametrize("exhibition_id", ["abc", "0", "123456", "1e3", "99999999999999999999"])
-def test_unknown_or_malformed_exhibition_ids_are_404(client: TestClient, exhibition_id: str) -> None:
+def test_unknown_or_malformed_exhibition_ids_are_404(
+    client: TestClient, exhibition_id: str
+) -> None:
     response = client.get(f"/api/v4/exhibitions/{exhibition_id}")
     assert response.status_code == 404
     assert response.json()["error"]

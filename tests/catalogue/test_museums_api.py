@@ -12,8 +12,18 @@ from museion.demo.loader import DemoInstance
 from tests.conftest import bearer, demo_year
 
 PICTURE_KEYS = {
-    "title", "description", "copyright_info", "original", "teaser", "preview", "article",
-    "detail", "teaser_3x2", "preview_3x2", "article_3x2", "detail_3x2",
+    "title",
+    "description",
+    "copyright_info",
+    "original",
+    "teaser",
+    "preview",
+    "article",
+    "detail",
+    "teaser_3x2",
+    "preview_3x2",
+    "article_3x2",
+    "detail_3x2",
 }
 
 
@@ -52,7 +62,13 @@ def test_museum_detail_has_description_content_and_location(
     assert response.status_code == 200
     museum = response.json()["museum"]
     assert set(museum) == {
-        "id", "title", "sub_title", "description", "picture", "content", "location",
+        "id",
+        "title",
+        "sub_title",
+        "description",
+        "picture",
+        "content",
+        "location",
     }
     assert museum["content"]["shop_title"] == "Tickets für die Kunsthalle"
     assert museum["location"] == {
@@ -71,7 +87,9 @@ def test_picture_urls_follow_the_configured_public_url(
 ) -> None:
     settings.public_url = "https://tickets.example.org/"
     museum = client.get(f"/api/v4/museums/{demo.museum_ids['kunsthalle']}").json()["museum"]
-    assert museum["picture"]["original"] == "https://tickets.example.org/media/original/kunsthalle.svg"
+    assert (
+        museum["picture"]["original"] == "https://tickets.example.org/media/original/kunsthalle.svg"
+    )
 
 
 def test_locale_en_translates_texts_and_country(client: TestClient, demo: DemoInstance) -> None:
@@ -149,7 +167,8 @@ def test_per_page_is_clamped_silently(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=-1", "page=abc", "per_page=0", "per_page=-5", "per_page=x", "page=1.5"]
+    "query",
+    ["page=0", "page=-1", "page=abc", "per_page=0", "per_page=-5", "per_page=x", "page=1.5"],
 )
 def test_bad_pagination_is_422(client: TestClient, query: str) -> None:
     response = client.get(f"/api/v4/museums?{query}")
@@ -206,9 +225,15 @@ def test_opening_hours_on_daylight_saving_days_use_the_new_offset(
 ) -> None:
     museum_id = demo.museum_ids["kunsthalle"]
     spring = _hours(client, museum_id, "2026-03-29")  # clocks go forward at 02:00
-    assert (spring["begin"], spring["end"]) == ("2026-03-29T10:00:00+02:00", "2026-03-29T18:00:00+02:00")
+    assert (spring["begin"], spring["end"]) == (
+        "2026-03-29T10:00:00+02:00",
+        "2026-03-29T18:00:00+02:00",
+    )
     autumn = _hours(client, museum_id, "2026-10-25")  # clocks go back at 03:00
-    assert (autumn["begin"], autumn["end"]) == ("2026-10-25T10:00:00+01:00", "2026-10-25T18:00:00+01:00")
+    assert (autumn["begin"], autumn["end"]) == (
+        "2026-10-25T10:00:00+01:00",
+        "2026-10-25T18:00:00+01:00",
+    )
 
 
 def test_closed_weekday_is_a_clear_closed_answer(client: TestClient, demo: DemoInstance) -> None:
@@ -230,7 +255,10 @@ def test_exception_with_special_hours_overrides_the_weekday(
     client: TestClient, demo: DemoInstance
 ) -> None:
     hours = _hours(client, demo.museum_ids["kunsthalle"], "2026-12-31")
-    assert (hours["begin"], hours["end"]) == ("2026-12-31T10:00:00+01:00", "2026-12-31T14:00:00+01:00")
+    assert (hours["begin"], hours["end"]) == (
+        "2026-12-31T10:00:00+01:00",
+        "2026-12-31T14:00:00+01:00",
+    )
     assert hours["closed"] is False
     en = client.get(
         f"/api/v4/museums/{demo.museum_ids['kunsthalle']}/opening_hours?date=2026-12-31&locale=en"
@@ -245,7 +273,9 @@ def test_opening_hours_default_to_today(client: TestClient, demo: DemoInstance) 
     assert response == _hours(client, museum_id, today.isoformat())
 
 
-@pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "yesterday", "1800-01-01", "9999-12-31", ""])
+@pytest.mark.parametrize(
+    "day", ["2026-02-30", "2026-13-01", "yesterday", "1800-01-01", "9999-12-31", ""]
+)
 def test_invalid_opening_hours_dates_are_422(
     client: TestClient, demo: DemoInstance, day: str
 ) -> None:

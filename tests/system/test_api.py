@@ -45,13 +45,15 @@ def test_whoami_names_each_token_kind(client: TestClient) -> None:
         assert body == {"access": access, "museums": []}, secret
 
 
-def test_whoami_lists_the_museums_of_a_limited_token(client: TestClient, demo: DemoInstance) -> None:
+def test_whoami_lists_the_museums_of_a_limited_token(
+    client: TestClient, demo: DemoInstance
+) -> None:
     body = client.get("/api/v4/whoami", headers=bearer("demo-reseller-kunsthalle")).json()
     assert body == {"access": "reseller", "museums": [demo.museum_ids["kunsthalle"]]}
 
 
 def test_unknown_token_is_401_on_every_endpoint(client: TestClient) -> None:
-    for path in ("/api/v4/whoami", "/api/v4/museums", "/api/v4/version"):
+    for path in ("/api/v4/whoami", "/api/v4/museums", "/api/v4/version", "/api/v4/locales"):
         response = client.get(path, headers=bearer("no-such-token"))
         assert response.status_code == 401, path
         assert response.json() == {"error": "authentication error; no customer or no user present"}

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from museion.catalogue.lookups.models import Country
 from museion.db import Base, Translations
-
-if TYPE_CHECKING:
-    from museion.catalogue.lookups.models import Country
 
 
 class Location(Base):
@@ -31,7 +27,7 @@ class Location(Base):
 
 
 class Picture(Base):
-    """An image with its credits; the format URLs (teaser, detail, ...) are derived from `filename`."""
+    """An image with its credits; format URLs (teaser, detail, ...) derive from `filename`."""
 
     __tablename__ = "picture"
 

@@ -1,4 +1,4 @@
-"""Loads the demo instance (content.py) into a database: `museion demo`, and the tests' fixture data."""
+"""Loads the demo instance (content.py) into a database: for `museion demo` and the tests."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def clear_instance(session: Session) -> None:
 def load_demo(
     session: Session, *, year: int, zone: ZoneInfo, media_dir: Path | None = None
 ) -> DemoInstance:
-    """Replace the instance's content with the demo museums; exhibitions are placed around `year`."""
+    """Replace the instance's content with the demo museums; exhibitions run around `year`."""
     clear_instance(session)
     countries = {code: id_ for code, id_ in session.execute(select(Country.code, Country.id))}
     demo = DemoInstance()
@@ -182,7 +182,7 @@ def _time(value: str) -> time:
 
 
 def _relative(value: str, year: int, zone: ZoneInfo) -> datetime:
-    """"Y+1-02-01 11:00" -> 1 Feb of the next year, 11:00 local time."""
+    """ "Y+1-02-01 11:00" -> 1 Feb of the next year, 11:00 local time."""
     match = _RELATIVE_DATE.match(value)
     if match is None:
         raise ValueError(f"bad demo date {value!r}")

@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic). Shipped inside the package so `museion db upgrade` works anywhere."""
+"""Schema migrations (Alembic), shipped in the package so `museion db upgrade` works anywhere."""
 
 from __future__ import annotations
 

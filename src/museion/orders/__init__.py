@@ -1,1 +1,2 @@
-"""Orders: create and finalize, items (ticket sales, event and tour bookings), prices, barcodes, documents."""
+"""Orders: create and finalize, items (ticket sales, event and tour bookings), prices,
+barcodes, documents."""

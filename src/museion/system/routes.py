@@ -32,9 +32,7 @@ def version(settings: SettingsDep, principal: PrincipalDep) -> VersionEnvelope:
 
 @router.get("/whoami", summary="What the presented token may do")
 def whoami(principal: PrincipalDep) -> WhoamiOut:
-    return WhoamiOut(
-        access=principal.whoami_access, museums=sorted(principal.museum_ids or ())
-    )
+    return WhoamiOut(access=principal.whoami_access, museums=sorted(principal.museum_ids or ()))
 
 
 @router.get("/locales", summary="Content locales; the first is the default and fallback")

@@ -1,1 +1,1 @@
-"""API tokens: create, list, revoke, and resolve a bearer secret to a principal. Only hashes are stored."""
+"""API tokens: create, list, revoke, resolve a bearer secret to a principal. Only hashes stored."""

@@ -22,9 +22,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    museums: Mapped[list[ApiTokenMuseum]] = relationship(
-        lazy="raise", cascade="all, delete-orphan"
-    )
+    museums: Mapped[list[ApiTokenMuseum]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class ApiTokenMuseum(Base):

@@ -17,9 +17,7 @@ class Exhibition(Searchable, Base):
     __search_fields__ = ("title", "sub_title", "slider_description", "description", "foreign_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    museum_id: Mapped[int] = mapped_column(
-        ForeignKey("museum.id", ondelete="CASCADE"), index=True
-    )
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museum.id", ondelete="CASCADE"), index=True)
     foreign_id: Mapped[str | None] = mapped_column(String(200), index=True)
     title: Mapped[dict[str, str | None]] = mapped_column(Translations)
     sub_title: Mapped[dict[str, str | None]] = mapped_column(Translations, default=dict)
@@ -30,9 +28,7 @@ class Exhibition(Searchable, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     picture_id: Mapped[int | None] = mapped_column(ForeignKey("picture.id", ondelete="SET NULL"))
     # An exhibition shown away from its museum has its own location; otherwise the museum's applies.
-    location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("location.id", ondelete="SET NULL")
-    )
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, server_default=func.now(), onupdate=func.now()

@@ -44,9 +44,7 @@ def get_exhibition(
     statement = statement.options(
         joinedload(Exhibition.picture),
         joinedload(Exhibition.location).joinedload(Location.country),
-        joinedload(Exhibition.museum)
-        .joinedload(Museum.location)
-        .joinedload(Location.country),
+        joinedload(Exhibition.museum).joinedload(Museum.location).joinedload(Location.country),
         selectinload(Exhibition.time_frames),
     )
     return session.scalars(statement).first()

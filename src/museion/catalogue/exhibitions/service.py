@@ -34,9 +34,7 @@ def list_exhibitions(
 
 
 def get_exhibition(session: Session, principal: Principal, exhibition_id: int) -> Exhibition:
-    exhibition = queries.get_exhibition(
-        session, exhibition_id, museum_ids=principal.museum_ids
-    )
+    exhibition = queries.get_exhibition(session, exhibition_id, museum_ids=principal.museum_ids)
     if exhibition is None:
         raise NotFound(f"exhibition {exhibition_id} not found")
     return exhibition

@@ -33,9 +33,7 @@ class Museum(Searchable, Base):
     # Custom attributes: {"cms_title": {"de": ..., "en": ...}, ...}
     content: Mapped[dict[str, dict[str, str | None]]] = mapped_column(Translations, default=dict)
     picture_id: Mapped[int | None] = mapped_column(ForeignKey("picture.id", ondelete="SET NULL"))
-    location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("location.id", ondelete="SET NULL")
-    )
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, server_default=func.now(), onupdate=func.now()
@@ -81,9 +79,7 @@ class OpeningException(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    museum_id: Mapped[int] = mapped_column(
-        ForeignKey("museum.id", ondelete="CASCADE"), index=True
-    )
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museum.id", ondelete="CASCADE"), index=True)
     applies_on: Mapped[date] = mapped_column(Date)
     # Recurring exceptions (24 Dec) match the month and day of `applies_on` in every year.
     every_year: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,7 +13,7 @@ from museion.catalogue.museums.models import Museum, OpeningException, OpeningHo
 from museion.db import paginate
 
 
-def _scoped(statement: Select[tuple[Museum]], museum_ids: Collection[int] | None) -> Select[tuple[Museum]]:
+def _scoped(statement: Select[Museum], museum_ids: Collection[int] | None) -> Select[Museum]:
     return statement if museum_ids is None else statement.where(Museum.id.in_(museum_ids))
 
 

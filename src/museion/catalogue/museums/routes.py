@@ -22,7 +22,9 @@ from museion.web import ApiDate, PaginationDep, PathId, RenderDep, SearchQuery, 
 
 router = APIRouter(tags=["museums"])
 
-quota_ids = id_list("quota_ids", description="Only these quotas' entrances (accepted; quotas come later).")
+quota_ids = id_list(
+    "quota_ids", description="Only these quotas' entrances (accepted; quotas come later)."
+)
 
 
 @router.get("/museums", summary="List of museums, in shop order")

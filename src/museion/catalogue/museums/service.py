@@ -72,16 +72,14 @@ def opening_hours(
     return DayHours(day, _local(day, opens, zone), _local(day, closes, zone), note)
 
 
-def _applicable_exception(
-    exceptions: list[OpeningException], day: date
-) -> OpeningException | None:
+def _applicable_exception(exceptions: list[OpeningException], day: date) -> OpeningException | None:
     exact = [e for e in exceptions if e.applies_on == day]
     yearly = [
         e
         for e in exceptions
         if e.every_year and (e.applies_on.month, e.applies_on.day) == (day.month, day.day)
     ]
-    return (exact or yearly or [None])[0]
+    return next(iter(exact or yearly), None)
 
 
 def _local(day: date, moment: time, zone: ZoneInfo) -> datetime:

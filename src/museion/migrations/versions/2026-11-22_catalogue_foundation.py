@@ -285,7 +285,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "(opens IS NULL AND closes IS NULL) OR (opens IS NOT NULL AND closes IS NOT NULL AND opens < closes)",
+            "(opens IS NULL AND closes IS NULL) OR (opens IS NOT NULL AND closes IS NOT NULL "
+            "AND opens < closes)",
             name=op.f("ck_opening_exception_closed_or_hours"),
         ),
         sa.ForeignKeyConstraint(
@@ -414,7 +415,8 @@ def seed_lookups() -> None:
         # Explicit ids leave the serial sequences behind; move them past the seeded rows.
         for table in ("country", "state"):
             op.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
             )
 
 
