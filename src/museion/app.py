@@ -19,6 +19,7 @@ from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
 from museion.system.routes import router as system_router
+from museion.web import RejectNulMiddleware
 
 API_PREFIX = "/api/v4"
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
 
     install_error_handlers(app)
+    app.add_middleware(RejectNulMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

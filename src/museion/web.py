@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from museion.auth import Access, PrincipalDep
 from museion.config import Settings
 from museion.db import MAX_ID
-from museion.errors import Forbidden, Unprocessable
+from museion.errors import Forbidden, Unprocessable, error_response
 
 # A translatable attribute on the wire: a string (one locale) or {"de": ..., "en": ...} (locale[]).
 Text = str | dict[str, str | None] | None
@@ -87,7 +88,8 @@ def get_render(
     ] = None,
 ) -> Render:
     requested, multi = _locale_values(request)
-    requested = [value.strip().lower() for value in requested]
+    # An empty `locale=` (forms send them) means: the default locale.
+    requested = [value.strip().lower() for value in requested if value.strip()]
     if unknown := [value for value in requested if value not in settings.locales]:
         raise Unprocessable(
             f"unknown locale {unknown[0]!r}; available: {', '.join(settings.locales)}"
@@ -205,3 +207,23 @@ def id_list(name: str, *, description: str, minimum: int = 1) -> Callable[..., l
 
 def envelope(key: str, items: Sequence[Any], meta: Meta) -> dict[str, Any]:
     return {key: items, "meta": meta}
+
+
+class RejectNulMiddleware:
+    """NUL characters in a URL are never meaningful, and PostgreSQL text cannot hold them:
+    answer 422 (query) or 404 (path) before any endpoint sees them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"").lower()
+            if b"%00" in query or b"\x00" in query:
+                response = error_response(422, "query parameters must not contain NUL characters")
+                await response(scope, receive, send)
+                return
+            if "\x00" in scope.get("path", ""):
+                await error_response(404, "not found")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -132,6 +132,18 @@ def test_unknown_locale_is_422(client: TestClient) -> None:
         assert "unknown locale" in response.json()["error"]
 
 
+def test_empty_locale_means_the_default_locale(client: TestClient) -> None:
+    museums = client.get("/api/v4/museums?locale=").json()["museums"]
+    assert museums[0]["title"] == "Kunsthalle am Spreeufer"
+
+
+def test_nul_characters_are_refused_before_reaching_the_database(client: TestClient) -> None:
+    response = client.get("/api/v4/museums?q=a%00b")
+    assert response.status_code == 422
+    assert "NUL" in response.json()["error"]
+    assert client.get("/api/v4/museums/1%00").status_code == 404
+
+
 def test_q_searches_case_insensitively_in_all_locales(client: TestClient) -> None:
     for q, expected in (
         ("kunsthalle", ["Kunsthalle am Spreeufer"]),
