@@ -12,7 +12,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -133,11 +133,15 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def demo(database: Database) -> DemoInstance:
     """The demo instance, committed once per backend; tests roll back on top of it."""
     with database.session() as session:
-        return load_demo(session, year=demo_year(), zone=ZoneInfo(ZONE))
+        return load_demo(session, today=demo_today(), zone=ZoneInfo(ZONE))
+
+
+def demo_today() -> date:
+    return datetime.now(ZoneInfo(ZONE)).date()
 
 
 def demo_year() -> int:
-    return datetime.now(ZoneInfo(ZONE)).year
+    return demo_today().year
 
 
 @pytest.fixture

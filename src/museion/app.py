@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
 from museion.auth import get_principal
+from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Every API endpoint checks a presented token, even those that would answer the public.
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(get_principal)])
-    for router in (system_router, museums_router, exhibitions_router, lookups_router):
+    routers = (system_router, museums_router, exhibitions_router, events_router, lookups_router)
+    for router in routers:
         api.include_router(router)
     app.include_router(api)
 

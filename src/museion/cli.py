@@ -82,7 +82,7 @@ def demo(
             )
         load_demo(
             session,
-            year=datetime.now(settings.zone).year,
+            today=datetime.now(settings.zone).date(),
             zone=settings.zone,
             media_dir=settings.media_dir,
         )

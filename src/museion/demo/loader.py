@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from html import escape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +18,8 @@ from museion.catalogue.models import Location, Picture
 from museion.catalogue.museums.models import Museum, OpeningException, OpeningHour
 from museion.db import Base
 from museion.demo import content
+from museion.demo.events import DemoEvents, load_demo_events, write_event_placeholder_pictures
+from museion.demo.pictures import PICTURE_SIZES, placeholder_svg
 from museion.system.models import InstanceSetting
 from museion.tokens import service as tokens
 
@@ -35,17 +36,6 @@ DEMO_TOKENS: list[tuple[str, str, str | None, str]] = [
     ("demo-reseller-kunsthalle", "reseller", "kunsthalle", "Demo: reseller limited to one museum"),
 ]
 
-PICTURE_SIZES = {
-    "original": (1600, 1200),
-    "teaser": (480, 360),
-    "preview": (240, 180),
-    "article": (800, 600),
-    "detail": (1200, 900),
-    "teaser_3x2": (480, 320),
-    "preview_3x2": (240, 160),
-    "article_3x2": (810, 540),
-    "detail_3x2": (1200, 800),
-}
 
 _RELATIVE_DATE = re.compile(r"^Y(?:([+-]\d+)(?=-\d\d-\d\d))?-(\d\d)-(\d\d) (\d\d):(\d\d)$")
 
@@ -55,6 +45,7 @@ class DemoInstance:
     museum_ids: dict[str, int] = field(default_factory=dict)
     exhibition_ids: list[int] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # secret -> access
+    events: DemoEvents | None = None
 
 
 def holds_demo_data(session: Session) -> bool:
@@ -73,9 +64,10 @@ def clear_instance(session: Session) -> None:
 
 
 def load_demo(
-    session: Session, *, year: int, zone: ZoneInfo, media_dir: Path | None = None
+    session: Session, *, today: date, zone: ZoneInfo, media_dir: Path | None = None
 ) -> DemoInstance:
-    """Replace the instance's content with the demo museums; exhibitions run around `year`."""
+    """Replace the instance's content with the demo museums; dates run for a year from `today`."""
+    year = today.year
     clear_instance(session)
     countries = {code: id_ for code, id_ in session.execute(select(Country.code, Country.id))}
     demo = DemoInstance()
@@ -89,6 +81,7 @@ def load_demo(
         session.add(exhibition)
         session.flush()
         demo.exhibition_ids.append(exhibition.id)
+    demo.events = load_demo_events(session, museum_ids=demo.museum_ids, today=today, zone=zone)
     for secret, access, museum_key, name in DEMO_TOKENS:
         museum_ids = [demo.museum_ids[museum_key]] if museum_key else []
         tokens.create_token(session, access=access, name=name, museum_ids=museum_ids, secret=secret)
@@ -97,6 +90,7 @@ def load_demo(
     session.flush()
     if media_dir is not None:
         write_placeholder_pictures(media_dir)
+        write_event_placeholder_pictures(media_dir)
     return demo
 
 
@@ -198,16 +192,6 @@ def write_placeholder_pictures(media_dir: Path) -> None:
         for fmt, (width, height) in PICTURE_SIZES.items():
             target = media_dir / fmt / spec["filename"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(_svg(spec["title"]["de"] or spec["filename"], width, height))
-
-
-def _svg(title: str, width: int, height: int) -> str:
-    hue = sum(map(ord, title)) % 360
-    size = max(12, width // 24)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">'
-        f'<rect width="100%" height="100%" fill="hsl({hue},35%,45%)"/>'
-        f'<text x="50%" y="50%" fill="#fff" font-family="sans-serif" font-size="{size}" '
-        f'text-anchor="middle" dominant-baseline="middle">{escape(title)}</text></svg>'
-    )
+            target.write_text(
+                placeholder_svg(spec["title"]["de"] or spec["filename"], width, height)
+            )

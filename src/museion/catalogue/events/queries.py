@@ -1,0 +1,319 @@
+"""Event and date statements. The calendar path is a count plus one page query, with batch loads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from museion.catalogue.events.models import (
+    DateStatus,
+    Event,
+    EventCategory,
+    EventDate,
+    EventLanguage,
+    EventTag,
+    Language,
+    ScalePrice,
+    Seating,
+    Tag,
+    TagKind,
+)
+from museion.catalogue.models import Location
+from museion.catalogue.museums.models import Museum
+from museion.db import paginate
+
+NO_EXHIBITION = -1
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """The go~mus event filters; None means "not filtered"."""
+
+    museum_ids: Sequence[int] | None = None
+    exhibition_ids: Sequence[int] | None = None  # -1: events of no exhibition
+    event_ids: Sequence[int] | None = None
+    category_ids: Sequence[int] | None = None
+    categories: Sequence[str] | None = None  # by filtername
+    tag_ids: dict[TagKind, Sequence[int]] = field(default_factory=dict)
+    featured: bool | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Which sales channel flag(s) make an event bookable for the caller."""
+
+    columns: tuple[str, ...]
+
+    def bookable(self) -> ColumnElement[bool]:
+        return or_(*(getattr(Event, name).is_(True) for name in self.columns))
+
+
+def event_conditions(f: EventFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.museum_ids is not None:
+        conditions.append(Event.museum_id.in_(f.museum_ids))
+    if f.exhibition_ids is not None:
+        conditions.append(_exhibition_condition(f.exhibition_ids))
+    if f.event_ids is not None:
+        conditions.append(Event.id.in_(f.event_ids))
+    if f.category_ids is not None:
+        conditions.append(Event.category_id.in_(f.category_ids))
+    if f.categories is not None:
+        by_name = select(EventCategory.id).where(EventCategory.filtername.in_(f.categories))
+        conditions.append(Event.category_id.in_(by_name))
+    for kind, ids in f.tag_ids.items():
+        tagged = (
+            select(EventTag.event_id)
+            .join(Tag, Tag.id == EventTag.tag_id)
+            .where(Tag.kind == kind.value, EventTag.tag_id.in_(ids))
+        )
+        conditions.append(Event.id.in_(tagged))
+    if f.featured is not None:
+        conditions.append(Event.featured.is_(f.featured))
+    if f.search:
+        conditions.append(Event.search_text.contains(f.search, autoescape=True))
+    return conditions
+
+
+def _exhibition_condition(ids: Sequence[int]) -> ColumnElement[bool]:
+    real = [i for i in ids if i != NO_EXHIBITION]
+    parts: list[ColumnElement[bool]] = [Event.exhibition_id.in_(real)] if real else []
+    if NO_EXHIBITION in ids:
+        parts.append(Event.exhibition_id.is_(None))
+    return or_(*parts) if parts else false()
+
+
+def date_bookable(channel: Channel, now: datetime) -> ColumnElement[bool]:
+    """Booked (not cancelled), still ahead, seats left, and sold on the caller's channel."""
+    return and_(
+        EventDate.status == DateStatus.BOOKED.value,
+        EventDate.start_at > now,
+        EventDate.seats_booked < EventDate.seats_max,
+        channel.bookable(),
+    )
+
+
+def _with_bookable(
+    condition: ColumnElement[bool], wanted: bool | None
+) -> list[ColumnElement[bool]]:
+    if wanted is None:
+        return []
+    return [condition if wanted else not_(condition)]
+
+
+def list_events(
+    session: Session,
+    f: EventFilter,
+    *,
+    channel: Channel,
+    bookable: bool | None,
+    language_ids: Sequence[int] | None,
+    with_future_dates: bool | None,
+    now: datetime,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Event]]:
+    statement = select(Event).where(*event_conditions(f))
+    statement = statement.where(*_with_bookable(channel.bookable(), bookable))
+    if language_ids is not None:
+        spoken = select(EventLanguage.event_id).where(EventLanguage.language_id.in_(language_ids))
+        statement = statement.where(Event.id.in_(spoken))
+    if with_future_dates is not None:
+        upcoming = select(EventDate.event_id).where(date_bookable(channel, now))
+        statement = statement.where(
+            Event.id.in_(upcoming) if with_future_dates else Event.id.not_in(upcoming)
+        )
+    statement = statement.order_by(Event.id).options(*_event_loads())
+    return paginate(session, statement, offset=offset, limit=limit)
+
+
+def _event_loads() -> list[LoaderOption]:
+    return [
+        joinedload(Event.category),
+        joinedload(Event.picture),
+        joinedload(Event.location).joinedload(Location.country),
+        joinedload(Event.museum).joinedload(Museum.location).joinedload(Location.country),
+        selectinload(Event.tags),
+        selectinload(Event.languages),
+    ]
+
+
+def get_event(session: Session, event_id: int, f: EventFilter) -> Event | None:
+    statement = (
+        select(Event)
+        .where(Event.id == event_id, *event_conditions(f))
+        .options(*_event_loads(), selectinload(Event.scale_prices))
+    )
+    return session.scalars(statement).first()
+
+
+def upcoming_start_times(
+    session: Session, event_ids: Sequence[int], channel: Channel, now: datetime, per_event: int
+) -> dict[int, list[datetime]]:
+    """The next bookable start times of many events in one query (a window function)."""
+    if not event_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(partition_by=EventDate.event_id, order_by=(EventDate.start_at, EventDate.id))
+        .label("rank")
+    )
+    ranked = (
+        select(EventDate.event_id, EventDate.start_at, rank)
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.event_id.in_(event_ids), date_bookable(channel, now))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.event_id, ranked.c.start_at)
+        .where(ranked.c.rank <= per_event)
+        .order_by(ranked.c.event_id, ranked.c.start_at)
+    ).tuples()
+    found: dict[int, list[datetime]] = {}
+    event_id: int
+    start_at: datetime
+    for event_id, start_at in rows:
+        found.setdefault(event_id, []).append(start_at)
+    return found
+
+
+@dataclass(frozen=True)
+class DateQuery:
+    """Which dates: event filters plus a time window, status, language and bookability."""
+
+    events: EventFilter
+    start: datetime
+    end: datetime  # exclusive
+    status: DateStatus | None = DateStatus.BOOKED
+    language_ids: Sequence[int] | None = None
+    bookable: bool | None = None
+
+
+def _dates_statement(q: DateQuery, channel: Channel, now: datetime) -> Select[EventDate]:
+    statement = (
+        select(EventDate)
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.start_at >= q.start, EventDate.start_at < q.end)
+        .where(*event_conditions(q.events))
+    )
+    if q.status is not None:
+        statement = statement.where(EventDate.status == q.status.value)
+    if q.language_ids is not None:
+        statement = statement.where(EventDate.language_id.in_(q.language_ids))
+    return statement.where(*_with_bookable(date_bookable(channel, now), q.bookable))
+
+
+def _date_loads(*, detail: bool) -> list[LoaderOption]:
+    loads: list[LoaderOption] = [
+        joinedload(EventDate.event).joinedload(Event.category),
+        joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
+        joinedload(EventDate.event)
+        .joinedload(Event.museum)
+        .joinedload(Museum.location)
+        .joinedload(Location.country),
+        joinedload(EventDate.event)
+        .selectinload(Event.scale_prices)
+        .joinedload(ScalePrice.seat_category),
+        joinedload(EventDate.language),
+        joinedload(EventDate.location).joinedload(Location.country),
+    ]
+    if detail:
+        loads += [
+            selectinload(EventDate.seating).selectinload(Seating.categories),
+            selectinload(EventDate.seating).selectinload(Seating.rows),
+            selectinload(EventDate.seating).selectinload(Seating.types),
+            selectinload(EventDate.seating).selectinload(Seating.seats),
+        ]
+    return loads
+
+
+def list_dates(
+    session: Session, q: DateQuery, *, channel: Channel, now: datetime, offset: int, limit: int
+) -> tuple[int, list[EventDate]]:
+    statement = (
+        _dates_statement(q, channel, now)
+        .order_by(EventDate.start_at, EventDate.id)
+        .options(*_date_loads(detail=False))
+    )
+    return paginate(session, statement, offset=offset, limit=limit)
+
+
+def date_start_times(
+    session: Session, q: DateQuery, *, channel: Channel, now: datetime
+) -> list[datetime]:
+    """Start times only: enough to mark calendar days."""
+    statement = _dates_statement(q, channel, now).with_only_columns(EventDate.start_at)
+    return list(session.scalars(statement.order_by(EventDate.start_at)))
+
+
+def all_dates(
+    session: Session, q: DateQuery, *, channel: Channel, now: datetime
+) -> list[EventDate]:
+    statement = (
+        _dates_statement(q, channel, now)
+        .order_by(EventDate.start_at, EventDate.id)
+        .options(*_date_loads(detail=False))
+    )
+    return list(session.scalars(statement))
+
+
+def date_languages(
+    session: Session, q: DateQuery, *, channel: Channel, now: datetime
+) -> list[Language]:
+    used = _dates_statement(q, channel, now).with_only_columns(EventDate.language_id)
+    return list(
+        session.scalars(select(Language).where(Language.id.in_(used)).order_by(Language.id))
+    )
+
+
+def get_date(session: Session, event_id: int, date_id: int, f: EventFilter) -> EventDate | None:
+    statement = (
+        select(EventDate)
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.id == date_id, EventDate.event_id == event_id, *event_conditions(f))
+        .options(*_date_loads(detail=True))
+    )
+    return session.scalars(statement).first()
+
+
+def get_seating(session: Session, seating_id: int) -> Seating | None:
+    statement = (
+        select(Seating)
+        .where(Seating.id == seating_id)
+        .options(
+            selectinload(Seating.categories),
+            selectinload(Seating.rows),
+            selectinload(Seating.types),
+            selectinload(Seating.seats),
+        )
+    )
+    return session.scalars(statement).first()
+
+
+def used_categories(session: Session, f: EventFilter, channel: Channel) -> list[EventCategory]:
+    used = select(Event.category_id).where(*event_conditions(f), channel.bookable())
+    statement = select(EventCategory).where(EventCategory.id.in_(used)).order_by(EventCategory.id)
+    return list(session.scalars(statement))
+
+
+def used_languages(session: Session, f: EventFilter, channel: Channel) -> list[Language]:
+    events = select(Event.id).where(*event_conditions(f), channel.bookable())
+    used = select(EventLanguage.language_id).where(EventLanguage.event_id.in_(events))
+    return list(
+        session.scalars(select(Language).where(Language.id.in_(used)).order_by(Language.id))
+    )
+
+
+def used_tags(session: Session, f: EventFilter, channel: Channel, kind: TagKind) -> list[Tag]:
+    events = select(Event.id).where(*event_conditions(f), channel.bookable())
+    used = select(EventTag.tag_id).where(EventTag.event_id.in_(events))
+    statement = (
+        select(Tag).where(Tag.kind == kind.value, Tag.id.in_(used)).order_by(Tag.sort_order, Tag.id)
+    )
+    return list(session.scalars(statement))

@@ -1,0 +1,536 @@
+"""GET /events..., /dates..., /calendar, /seatings/:id.svg (go~mus events.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, create_model
+
+from museion.auth import PrincipalDep
+from museion.catalogue.events import service, svg
+from museion.catalogue.events.models import DateStatus, EventDate, TagKind
+from museion.catalogue.events.queries import DateQuery, EventFilter
+from museion.catalogue.events.schemas import (
+    CalendarAllEnvelope,
+    CalendarAnyEnvelope,
+    CategoriesEnvelope,
+    CategoryOut,
+    DateDetailOut,
+    DateEnvelope,
+    DateOut,
+    DatesEnvelope,
+    DocumentOut,
+    EventDetailOut,
+    EventEnvelope,
+    EventOut,
+    EventsEnvelope,
+    LanguagesEnvelope,
+    NamedOut,
+    SeatingOut,
+)
+from museion.db import SessionDep, search_pattern
+from museion.web import (
+    ApiDate,
+    PaginationDep,
+    PathId,
+    Render,
+    RenderDep,
+    SearchQuery,
+    SettingsDep,
+    id_list,
+)
+
+router = APIRouter(tags=["events"])
+
+TAG_ROUTES = {
+    TagKind.AGE_GROUP: "age_groups",
+    TagKind.AUDIENCE: "audiences",
+    TagKind.CATCH_WORD: "catch_words",
+    TagKind.DISABLEMENT: "disablements",
+    TagKind.GRADE: "grades",
+    TagKind.PROPOSAL_CATEGORY: "proposal_categories",
+}
+TAG_ENVELOPES: dict[TagKind, type[BaseModel]] = {
+    kind: create_model(  # type: ignore[call-overload]
+        f"{plural.title().replace('_', '')}Envelope", **{plural: (list[NamedOut], ...)}
+    )
+    for kind, plural in TAG_ROUTES.items()
+}
+
+_ids = {
+    name: id_list(name, description=text)
+    for name, text in (
+        ("by_museum_ids", "Only events of these museums."),
+        ("by_event_ids", "Only these events."),
+        ("by_category_ids", "Only these categories."),
+        ("by_age_group_ids", "Only events tagged with these age groups."),
+        ("by_audience_ids", "Only events tagged with these audiences."),
+        ("by_catch_word_ids", "Only events tagged with these catch words."),
+        ("by_disablement_ids", "Only events tagged with these accessibility tags."),
+        ("by_grade_ids", "Only events tagged with these school grades."),
+        ("by_proposal_category_ids", "Only events tagged with these proposal categories."),
+        ("by_language_ids", "Only these languages."),
+    )
+}
+_exhibition_ids = id_list(
+    "by_exhibition_ids",
+    description="Only events of these exhibitions; -1: of no exhibition.",
+    minimum=-1,
+)
+LanguageIds = Annotated[list[int] | None, Depends(_ids["by_language_ids"])]
+Bookable = Annotated[
+    bool | None, Query(description="Only (not) bookable for the caller; default: all.")
+]
+
+
+def _categories(
+    bracket: Annotated[
+        list[str] | None,
+        Query(alias="by_categories[]", max_length=50, description="Category filternames."),
+    ] = None,
+    plain: Annotated[
+        list[str] | None, Query(alias="by_categories", include_in_schema=False)
+    ] = None,
+) -> list[str] | None:
+    if bracket is None and plain is None:
+        return None
+    return [*(bracket or []), *(plain or [])]
+
+
+def event_filter(
+    museum_ids: Annotated[list[int] | None, Depends(_ids["by_museum_ids"])],
+    exhibition_ids: Annotated[list[int] | None, Depends(_exhibition_ids)],
+    category_ids: Annotated[list[int] | None, Depends(_ids["by_category_ids"])],
+    categories: Annotated[list[str] | None, Depends(_categories)],
+    age_group_ids: Annotated[list[int] | None, Depends(_ids["by_age_group_ids"])],
+    audience_ids: Annotated[list[int] | None, Depends(_ids["by_audience_ids"])],
+    catch_word_ids: Annotated[list[int] | None, Depends(_ids["by_catch_word_ids"])],
+    disablement_ids: Annotated[list[int] | None, Depends(_ids["by_disablement_ids"])],
+    grade_ids: Annotated[list[int] | None, Depends(_ids["by_grade_ids"])],
+    proposal_category_ids: Annotated[list[int] | None, Depends(_ids["by_proposal_category_ids"])],
+    by_featured: Annotated[bool | None, Query(description="Only (un)featured events.")] = None,
+    q: SearchQuery = None,
+) -> EventFilter:
+    tags = {
+        TagKind.AGE_GROUP: age_group_ids,
+        TagKind.AUDIENCE: audience_ids,
+        TagKind.CATCH_WORD: catch_word_ids,
+        TagKind.DISABLEMENT: disablement_ids,
+        TagKind.GRADE: grade_ids,
+        TagKind.PROPOSAL_CATEGORY: proposal_category_ids,
+    }
+    return EventFilter(
+        museum_ids=museum_ids,
+        exhibition_ids=exhibition_ids,
+        category_ids=category_ids,
+        categories=categories,
+        tag_ids={kind: ids for kind, ids in tags.items() if ids is not None},
+        featured=by_featured,
+        search=search_pattern(q) if q else None,
+    )
+
+
+EventFilterDep = Annotated[EventFilter, Depends(event_filter)]
+
+
+def date_filter(
+    f: EventFilterDep,
+    event_ids: Annotated[list[int] | None, Depends(_ids["by_event_ids"])],
+) -> EventFilter:
+    return EventFilter(**{**f.__dict__, "event_ids": event_ids})
+
+
+DateFilterDep = Annotated[EventFilter, Depends(date_filter)]
+StartAt = Annotated[ApiDate | None, Query(description="First day (YYYY-MM-DD); default today.")]
+EndAt = Annotated[
+    ApiDate | None, Query(description="Last day (YYYY-MM-DD); default end of the start month.")
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _date_out(
+    event_date: EventDate, principal: PrincipalDep, render: Render, now: datetime
+) -> DateOut:
+    bookable = service.is_date_bookable(event_date, service.channel_for(principal), now)
+    return DateOut.build(event_date, bookable, render)
+
+
+# Filter values. Declared before /events/{event_id}, which would otherwise catch them.
+
+
+@router.get("/events/categories", summary="Categories used by events you can book")
+def event_categories(
+    session: SessionDep, principal: PrincipalDep, render: RenderDep
+) -> CategoriesEnvelope:
+    found = service.used_categories(session, principal, EventFilter())
+    return CategoriesEnvelope(
+        categories=[c for c in (CategoryOut.build(x, render) for x in found) if c]
+    )
+
+
+@router.get("/events/languages", summary="Languages of events you can book")
+def event_languages(
+    session: SessionDep, principal: PrincipalDep, render: RenderDep
+) -> LanguagesEnvelope:
+    found = service.used_languages(session, principal, EventFilter())
+    return LanguagesEnvelope(languages=[NamedOut.build(language, render) for language in found])
+
+
+def _tag_route(kind: TagKind, plural: str) -> None:
+    envelope = TAG_ENVELOPES[kind]
+
+    def used(session: SessionDep, principal: PrincipalDep, render: RenderDep) -> BaseModel:
+        found = service.used_tags(session, principal, EventFilter(), kind)
+        return envelope(**{plural: [NamedOut.build(tag, render) for tag in found]})
+
+    router.add_api_route(
+        f"/events/{plural}",
+        used,
+        methods=["GET"],
+        response_model=envelope,
+        summary=f"{plural.replace('_', ' ').capitalize()} used by events you can book",
+        name=f"event_{plural}",
+    )
+
+
+for _kind, _plural in TAG_ROUTES.items():
+    _tag_route(_kind, _plural)
+
+
+@router.get("/events", summary="List of events")
+def list_events(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    pagination: PaginationDep,
+    f: EventFilterDep,
+    language_ids: LanguageIds,
+    by_bookable: Bookable = None,
+    with_bookings_in_future: Annotated[
+        bool | None, Query(description="Only events with (without) bookable dates ahead.")
+    ] = None,
+) -> EventsEnvelope:
+    now = _now()
+    total, events, upcoming = service.list_events(
+        session,
+        principal,
+        f,
+        bookable=by_bookable,
+        language_ids=language_ids,
+        with_future_dates=with_bookings_in_future,
+        now=now,
+        offset=pagination.offset,
+        limit=pagination.per_page,
+    )
+    channel = service.channel_for(principal)
+    return EventsEnvelope(
+        events=[
+            EventOut.build(e, service.is_event_bookable(e, channel), upcoming.get(e.id, []), render)
+            for e in events
+        ],
+        meta=pagination.meta(total),
+    )
+
+
+@router.get("/events/{event_id}", summary="Details of an event, with its upcoming dates")
+def show_event(
+    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+) -> EventEnvelope:
+    now = _now()
+    detail = service.event_detail(session, principal, event_id, now)
+    event = detail.event
+    bookable = service.is_event_bookable(event, service.channel_for(principal))
+    return EventEnvelope(
+        event=EventDetailOut(
+            **EventOut.fields_of(event, bookable, detail.upcoming, render),
+            content=render.content(event.content),
+            documents=[
+                DocumentOut(
+                    title=render.text(d.get("title")),
+                    url=d["url"],
+                    content_type=d.get("content_type"),
+                )
+                for d in event.documents
+            ],
+            dates=[_date_out(d, principal, render, now) for d in detail.dates],
+            tickets=[],
+            quotas=[],
+        )
+    )
+
+
+@router.get("/events/{event_id}/categories", summary="The category of one event")
+def one_event_categories(
+    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+) -> CategoriesEnvelope:
+    event = service.get_event(session, principal, event_id, _now())
+    category = CategoryOut.build(event.category, render)
+    return CategoriesEnvelope(categories=[category] if category else [])
+
+
+@router.get("/events/{event_id}/languages", summary="The languages of one event")
+def one_event_languages(
+    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+) -> LanguagesEnvelope:
+    event = service.get_event(session, principal, event_id, _now())
+    return LanguagesEnvelope(languages=[NamedOut.build(lang, render) for lang in event.languages])
+
+
+def _one_event_tag_route(kind: TagKind, plural: str) -> None:
+    envelope = TAG_ENVELOPES[kind]
+
+    def tags(
+        event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+    ) -> BaseModel:
+        event = service.get_event(session, principal, event_id, _now())
+        found = [NamedOut.build(tag, render) for tag in event.tags if tag.kind == kind.value]
+        return envelope(**{plural: found})
+
+    router.add_api_route(
+        f"/events/{{event_id}}/{plural}",
+        tags,
+        methods=["GET"],
+        response_model=envelope,
+        summary=f"The {plural.replace('_', ' ')} of one event",
+        name=f"one_event_{plural}",
+    )
+
+
+for _kind in (TagKind.AUDIENCE, TagKind.AGE_GROUP):
+    _one_event_tag_route(_kind, TAG_ROUTES[_kind])
+
+
+@router.get("/events/{event_id}/dates", summary="Dates of one event (one day, or up to 31 days)")
+def list_event_dates(
+    event_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    pagination: PaginationDep,
+    language_ids: LanguageIds,
+    date: Annotated[
+        ApiDate | None, Query(description="One day (YYYY-MM-DD); default today.")
+    ] = None,
+    start_at: Annotated[ApiDate | None, Query(description="First day, instead of `date`.")] = None,
+    end_at: Annotated[ApiDate | None, Query(description="Last day, instead of `date`.")] = None,
+    by_bookable: Bookable = None,
+) -> DatesEnvelope:
+    now = _now()
+    w = service.event_dates_window(
+        date, start_at, end_at, now.astimezone(settings.zone).date(), settings.zone
+    )
+    q = DateQuery(
+        events=EventFilter(),
+        start=w.start,
+        end=w.end,
+        language_ids=language_ids,
+        bookable=by_bookable,
+    )
+    total, dates = service.event_dates(
+        session,
+        principal,
+        event_id,
+        q,
+        now=now,
+        offset=pagination.offset,
+        limit=pagination.per_page,
+    )
+    return DatesEnvelope(
+        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
+    )
+
+
+@router.get("/events/{event_id}/dates/{date_id}", summary="Details of one date")
+def show_date(
+    event_id: PathId,
+    date_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+) -> DateEnvelope:
+    now = _now()
+    event_date = service.get_date(session, principal, event_id, date_id)
+    out = _date_out(event_date, principal, render, now)
+    seatings = []
+    if event_date.seating is not None:
+        blocked = [seat.id for seat in event_date.seating.seats if seat.blocked]
+        seatings.append(SeatingOut.build(event_date.seating, blocked))
+    return DateEnvelope(
+        date=DateDetailOut(
+            **out.model_dump(),
+            description=render.text(event_date.event.description),
+            vat_pct=event_date.vat_pct,
+            discount=event_date.discount,
+            tax_included=event_date.tax_included,
+            seatings=seatings,
+        )
+    )
+
+
+@router.get("/events/{event_id}/calendar", summary="Obsolete: use /calendar?by_event_ids[]=:id")
+def event_calendar(
+    event_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    start_at: StartAt = None,
+    end_at: EndAt = None,
+    depth: Annotated[
+        Literal["any", "all"], Query(description="any: booleans; all: dates.")
+    ] = "any",
+    by_bookable: Bookable = None,
+) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+    service.get_event(session, principal, event_id, _now())
+    return _calendar(
+        session,
+        principal,
+        render,
+        settings,
+        EventFilter(event_ids=[event_id]),
+        start_at,
+        end_at,
+        depth,
+        None,
+        by_bookable,
+    )
+
+
+def _date_query(
+    f: EventFilter,
+    start_at: date | None,
+    end_at: date | None,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    status: DateStatus,
+    language_ids: list[int] | None,
+    bookable: bool | None,
+) -> tuple[DateQuery, service.Window]:
+    today = _now().astimezone(settings.zone).date()
+    w = service.calendar_window(start_at, end_at, today, settings.zone)
+    q = DateQuery(
+        events=f,
+        start=w.start,
+        end=w.end,
+        status=service.check_status(principal, status),
+        language_ids=language_ids,
+        bookable=bookable,
+    )
+    return q, w
+
+
+ByStatus = Annotated[
+    DateStatus, Query(description="booked (default) or cancelled (user tokens only).")
+]
+
+
+@router.get("/dates", summary="The global calendar: dates of all events in a time window")
+def list_dates(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    pagination: PaginationDep,
+    f: DateFilterDep,
+    language_ids: LanguageIds,
+    start_at: StartAt = None,
+    end_at: EndAt = None,
+    by_status: ByStatus = DateStatus.BOOKED,
+    by_bookable: Bookable = None,
+) -> DatesEnvelope:
+    now = _now()
+    q, _ = _date_query(
+        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable
+    )
+    total, dates = service.list_dates(
+        session, principal, q, now=now, offset=pagination.offset, limit=pagination.per_page
+    )
+    return DatesEnvelope(
+        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
+    )
+
+
+@router.get("/dates/languages", summary="Languages of the dates the same filters select")
+def dates_languages(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    f: DateFilterDep,
+    language_ids: LanguageIds,
+    start_at: StartAt = None,
+    end_at: EndAt = None,
+    by_status: ByStatus = DateStatus.BOOKED,
+    by_bookable: Bookable = None,
+) -> LanguagesEnvelope:
+    q, _ = _date_query(
+        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable
+    )
+    found = service.date_languages(session, principal, q, now=_now())
+    return LanguagesEnvelope(languages=[NamedOut.build(language, render) for language in found])
+
+
+def _calendar(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: Render,
+    settings: SettingsDep,
+    f: EventFilter,
+    start_at: date | None,
+    end_at: date | None,
+    depth: str,
+    language_ids: list[int] | None,
+    bookable: bool | None,
+) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+    now = _now()
+    q, w = _date_query(
+        f, start_at, end_at, settings, principal, DateStatus.BOOKED, language_ids, bookable
+    )
+    if depth == "any":
+        days = service.calendar_any(session, principal, q, w, settings.zone, now)
+        return CalendarAnyEnvelope(data={day.isoformat(): busy for day, busy in days.items()})
+    per_day = service.calendar_all(session, principal, q, w, settings.zone, now)
+    return CalendarAllEnvelope(
+        data={
+            day.isoformat(): [_date_out(d, principal, render, now) for d in dates]
+            for day, dates in per_day.items()
+        }
+    )
+
+
+@router.get("/calendar", summary="Per day: are there dates (depth=any) or which (depth=all)")
+def global_calendar(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    f: DateFilterDep,
+    language_ids: LanguageIds,
+    start_at: StartAt = None,
+    end_at: EndAt = None,
+    depth: Annotated[
+        Literal["any", "all"], Query(description="any: booleans; all: dates.")
+    ] = "any",
+    by_bookable: Bookable = None,
+) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+    return _calendar(
+        session, principal, render, settings, f, start_at, end_at, depth, language_ids, by_bookable
+    )
+
+
+@router.get(
+    "/seatings/{seating_id}.svg",
+    summary="A seat plan as SVG",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+def seating_svg(seating_id: PathId, session: SessionDep) -> Response:
+    seating = service.get_seating(session, seating_id)
+    return Response(svg.render_seating(seating), media_type="image/svg+xml")

@@ -1,0 +1,360 @@
+"""go~mus events.md shapes (events, dates, prices, seatings, filter values, calendar)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from museion.catalogue.schemas import LocationOut, PictureOut
+from museion.web import Meta, Render, Text
+
+if TYPE_CHECKING:
+    from museion.catalogue.events.models import (
+        Event,
+        EventCategory,
+        EventDate,
+        Language,
+        ScalePrice,
+        Seating,
+        Tag,
+    )
+
+# Wire format of `upcoming_bookings_start_times`: local wall-clock time, as real go~mus sends.
+WALL_CLOCK = "%Y-%m-%d %H:%M:%S"
+
+
+class NamedOut(BaseModel):
+    id: int
+    name: Text
+
+    @classmethod
+    def build(cls, item: Language | Tag, render: Render) -> NamedOut:
+        return cls(id=item.id, name=render.text(item.name))
+
+
+class CategoryOut(BaseModel):
+    id: int
+    name: Text
+    filtername: str
+
+    @classmethod
+    def build(cls, category: EventCategory | None, render: Render) -> CategoryOut | None:
+        if category is None:
+            return None
+        return cls(id=category.id, name=render.text(category.name), filtername=category.filtername)
+
+
+class DocumentOut(BaseModel):
+    title: Text
+    url: str
+    content_type: str | None = None
+
+
+class EventOut(BaseModel):
+    id: int
+    exhibition_id: int | None
+    museum_id: int
+    title: Text
+    sub_title: Text
+    description: Text
+    featured: bool
+    bookable: bool
+    registerable: bool
+    category: CategoryOut | None
+    picture: PictureOut
+    location: LocationOut | None
+    age_groups: list[NamedOut]
+    audiences: list[NamedOut]
+    catch_words: list[NamedOut]
+    disablements: list[NamedOut]
+    grades: list[NamedOut]
+    proposal_categories: list[NamedOut]
+    languages: list[NamedOut]
+    min_persons: int
+    max_persons: int | None
+    max_participants: int | None
+    duration: int
+    entry_fee: str
+    upcoming_bookings_start_times: list[str]
+
+    @classmethod
+    def fields_of(
+        cls, event: Event, bookable: bool, upcoming: Sequence[datetime], render: Render
+    ) -> dict[str, Any]:
+        tags: dict[str, list[NamedOut]] = {
+            kind: []
+            for kind in (
+                "age_group",
+                "audience",
+                "catch_word",
+                "disablement",
+                "grade",
+                "proposal_category",
+            )
+        }
+        for tag in event.tags:
+            tags[tag.kind].append(NamedOut.build(tag, render))
+        return {
+            "id": event.id,
+            "exhibition_id": event.exhibition_id,
+            "museum_id": event.museum_id,
+            "title": render.text(event.title),
+            "sub_title": render.text(event.sub_title),
+            "description": render.text(event.description),
+            "featured": event.featured,
+            "bookable": bookable,
+            "registerable": event.registerable,
+            "category": CategoryOut.build(event.category, render),
+            "picture": PictureOut.build(event.picture, render),
+            "location": LocationOut.build(event.effective_location, render),
+            "age_groups": tags["age_group"],
+            "audiences": tags["audience"],
+            "catch_words": tags["catch_word"],
+            "disablements": tags["disablement"],
+            "grades": tags["grade"],
+            "proposal_categories": tags["proposal_category"],
+            "languages": [NamedOut.build(language, render) for language in event.languages],
+            "min_persons": event.min_persons,
+            "max_persons": event.max_persons,
+            "max_participants": event.max_participants,
+            "duration": event.duration,
+            "entry_fee": event.entry_fee,
+            "upcoming_bookings_start_times": [
+                render.time(start).strftime(WALL_CLOCK) for start in upcoming
+            ],
+        }
+
+    @classmethod
+    def build(
+        cls, event: Event, bookable: bool, upcoming: Sequence[datetime], render: Render
+    ) -> EventOut:
+        return cls(**cls.fields_of(event, bookable, upcoming, render))
+
+
+class SeatsOut(BaseModel):
+    min: int
+    max: int
+    booked: int
+    available: int
+    max_per_registration: int | None
+
+
+class DefaultPriceOut(BaseModel):
+    group: bool
+    optional: bool
+    price_cents: int
+
+
+class ScalePriceOut(BaseModel):
+    scale_price_id: int
+    seat_category_id: int | None
+    seat_category_title: str | None
+    title: Text
+    description: Text
+    group: bool
+    optional: bool
+    price_cents: int
+    vat_pct: float
+
+    @classmethod
+    def build(cls, price: ScalePrice, render: Render) -> ScalePriceOut:
+        return cls(
+            scale_price_id=price.id,
+            seat_category_id=price.seat_category_id,
+            seat_category_title=price.seat_category.title if price.seat_category else None,
+            title=render.text(price.title),
+            description=render.text(price.description),
+            group=price.group,
+            optional=price.optional,
+            price_cents=price.price_cents,
+            vat_pct=price.vat_pct,
+        )
+
+
+def prices_of(event_date: EventDate, render: Render) -> list[DefaultPriceOut | ScalePriceOut]:
+    """Scale prices where the event has them, otherwise the date's one default price."""
+    if event_date.event.scale_prices:
+        return [ScalePriceOut.build(p, render) for p in event_date.event.scale_prices]
+    if event_date.price_cents is None:
+        return []
+    return [
+        DefaultPriceOut(
+            group=event_date.price_group,
+            optional=event_date.price_optional,
+            price_cents=event_date.price_cents,
+        )
+    ]
+
+
+class DateOut(BaseModel):
+    id: int
+    event_id: int
+    exhibition_id: int | None
+    museum_id: int
+    category: CategoryOut | None
+    bookable: bool
+    registerable: bool
+    status: str
+    title: Text
+    sub_title: Text
+    start_time: datetime
+    start: datetime
+    ende: datetime
+    duration: int
+    entry_fee: str
+    seats: SeatsOut
+    language: NamedOut | None
+    location: LocationOut | None
+    prices: list[DefaultPriceOut | ScalePriceOut]
+
+    @classmethod
+    def fields_of(cls, event_date: EventDate, bookable: bool, render: Render) -> dict[str, Any]:
+        event = event_date.event
+        start = render.time(event_date.start_at)
+        return {
+            "id": event_date.id,
+            "event_id": event.id,
+            "exhibition_id": event.exhibition_id,
+            "museum_id": event.museum_id,
+            "category": CategoryOut.build(event.category, render),
+            "bookable": bookable,
+            "registerable": event.registerable,
+            "status": event_date.status,
+            "title": render.text(event_date.title) or render.text(event.title),
+            "sub_title": render.text(event.sub_title),
+            "start_time": start,
+            "start": start,
+            "ende": render.time(event_date.end_at),
+            "duration": event_date.duration,
+            "entry_fee": event.entry_fee,
+            "seats": SeatsOut(
+                min=event_date.seats_min,
+                max=event_date.seats_max,
+                booked=event_date.seats_booked,
+                available=event_date.seats_available,
+                max_per_registration=event_date.max_per_registration,
+            ),
+            "language": NamedOut.build(event_date.language, render)
+            if event_date.language
+            else None,
+            "location": LocationOut.build(event_date.effective_location, render),
+            "prices": prices_of(event_date, render),
+        }
+
+    @classmethod
+    def build(cls, event_date: EventDate, bookable: bool, render: Render) -> DateOut:
+        return cls(**cls.fields_of(event_date, bookable, render))
+
+
+class SeatCategoryOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    color_code: str
+
+
+class SeatRowOut(BaseModel):
+    id: int
+    title: str
+
+
+class SeatTypeOut(BaseModel):
+    id: int
+    title: str
+
+
+class SeatOut(BaseModel):
+    id: int
+    row_id: int
+    category_id: int
+    type_id: int | None
+    title: str
+    description: str | None
+
+
+class SeatingOut(BaseModel):
+    blocked_seats: list[int]
+    categories: list[SeatCategoryOut]
+    rows: list[SeatRowOut]
+    seats: list[SeatOut]
+    types: list[SeatTypeOut]
+    visual_url: str
+
+    @classmethod
+    def build(cls, seating: Seating, blocked: Sequence[int]) -> SeatingOut:
+        return cls(
+            blocked_seats=list(blocked),
+            categories=[
+                SeatCategoryOut(
+                    id=c.id, title=c.title, description=c.description, color_code=c.color_code
+                )
+                for c in seating.categories
+            ],
+            rows=[SeatRowOut(id=r.id, title=r.title) for r in seating.rows],
+            seats=[
+                SeatOut(
+                    id=s.id,
+                    row_id=s.row_id,
+                    category_id=s.category_id,
+                    type_id=s.type_id,
+                    title=s.title,
+                    description=s.description,
+                )
+                for s in seating.seats
+            ],
+            types=[SeatTypeOut(id=t.id, title=t.title) for t in seating.types],
+            visual_url=f"/api/v4/seatings/{seating.id}.svg",
+        )
+
+
+class DateDetailOut(DateOut):
+    description: Text
+    vat_pct: float
+    discount: int
+    tax_included: bool
+    seatings: list[SeatingOut]
+
+
+class EventDetailOut(EventOut):
+    content: dict[str, Text]
+    documents: list[DocumentOut]
+    dates: list[DateOut]
+    tickets: list[dict[str, Any]]
+    quotas: list[dict[str, Any]]
+
+
+class EventsEnvelope(BaseModel):
+    events: list[EventOut]
+    meta: Meta
+
+
+class EventEnvelope(BaseModel):
+    event: EventDetailOut
+
+
+class DatesEnvelope(BaseModel):
+    dates: list[DateOut]
+    meta: Meta
+
+
+class DateEnvelope(BaseModel):
+    date: DateDetailOut
+
+
+class CategoriesEnvelope(BaseModel):
+    categories: list[CategoryOut]
+
+
+class LanguagesEnvelope(BaseModel):
+    languages: list[NamedOut]
+
+
+class CalendarAnyEnvelope(BaseModel):
+    data: dict[str, bool]
+
+
+class CalendarAllEnvelope(BaseModel):
+    data: dict[str, list[DateOut]]

@@ -1,0 +1,261 @@
+"""Event and date rules: sales channels decide `bookable`, windows are local days, limits apply."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from museion.auth import Access, Principal, limit_to_museums
+from museion.catalogue.events import queries
+from museion.catalogue.events.models import (
+    DateStatus,
+    Event,
+    EventCategory,
+    EventDate,
+    Language,
+    Seating,
+    Tag,
+    TagKind,
+)
+from museion.catalogue.events.queries import Channel, DateQuery, EventFilter
+from museion.errors import Forbidden, NotFound, Unprocessable
+
+# go~mus: a per-event date list spans at most 31 days.
+EVENT_DATES_MAX_DAYS = 31
+# The global calendar may cover a year ("for a 12-month calendar set both explicitly").
+CALENDAR_MAX_DAYS = 366
+UPCOMING_START_TIMES = 10
+EMBEDDED_DATES = 25
+
+_CHANNELS = {
+    Access.PUBLIC: Channel(("bookable_public",)),
+    Access.CUSTOMER: Channel(("bookable_public",)),
+    Access.RESELLER: Channel(("bookable_reseller",)),
+    Access.CASHPOINT: Channel(("bookable_cashpoint",)),
+}
+# Museum staff book on behalf of anyone: any channel will do.
+_ANY_CHANNEL = Channel(("bookable_public", "bookable_reseller", "bookable_cashpoint"))
+
+
+def channel_for(principal: Principal) -> Channel:
+    return _CHANNELS.get(principal.access, _ANY_CHANNEL)
+
+
+def scoped(principal: Principal, f: EventFilter) -> EventFilter:
+    """Museum-limited tokens never see other museums' events, whatever the filter says."""
+    return replace(f, museum_ids=limit_to_museums(principal, f.museum_ids))
+
+
+def is_event_bookable(event: Event, channel: Channel) -> bool:
+    return any(getattr(event, column) for column in channel.columns)
+
+
+def is_date_bookable(event_date: EventDate, channel: Channel, now: datetime) -> bool:
+    return (
+        event_date.status == DateStatus.BOOKED.value
+        and event_date.start_at > now
+        and event_date.seats_booked < event_date.seats_max
+        and is_event_bookable(event_date.event, channel)
+    )
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whole local days [first, last], as UTC instants [start, end)."""
+
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def window(first: date, last: date, zone: ZoneInfo, *, max_days: int) -> Window:
+    if last < first:
+        raise Unprocessable("start_at must not be after end_at")
+    if (last - first).days + 1 > max_days:
+        raise Unprocessable(f"the time range may span at most {max_days} days")
+    # Midnight in local time: daylight-saving days are 23 or 25 hours long, and that is right.
+    start = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return Window(first, last, start, end)
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def calendar_window(
+    start_at: date | None, end_at: date | None, today: date, zone: ZoneInfo
+) -> Window:
+    """go~mus /dates and /calendar: from today to the end of the start month by default."""
+    first = start_at or today
+    return window(first, end_at or end_of_month(first), zone, max_days=CALENDAR_MAX_DAYS)
+
+
+def event_dates_window(
+    day: date | None, start_at: date | None, end_at: date | None, today: date, zone: ZoneInfo
+) -> Window:
+    """go~mus /events/:id/dates: one day (`date`, default today), or up to 31 days."""
+    if start_at is None and end_at is None:
+        first = last = day or today
+    else:
+        first = start_at or today
+        last = end_at or end_of_month(first)
+    return window(first, last, zone, max_days=EVENT_DATES_MAX_DAYS)
+
+
+def check_status(principal: Principal, status: DateStatus) -> DateStatus:
+    # go~mus: cancelled dates are for content API users only.
+    if status is DateStatus.CANCELLED and principal.access is not Access.USER:
+        raise Forbidden("by_status=cancelled needs a user token")
+    return status
+
+
+def list_events(
+    session: Session,
+    principal: Principal,
+    f: EventFilter,
+    *,
+    bookable: bool | None,
+    language_ids: Sequence[int] | None,
+    with_future_dates: bool | None,
+    now: datetime,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Event], dict[int, list[datetime]]]:
+    """Events with their next bookable start times, all batch-loaded."""
+    channel = channel_for(principal)
+    total, events = queries.list_events(
+        session,
+        scoped(principal, f),
+        channel=channel,
+        bookable=bookable,
+        language_ids=language_ids,
+        with_future_dates=with_future_dates,
+        now=now,
+        offset=offset,
+        limit=limit,
+    )
+    upcoming = queries.upcoming_start_times(
+        session, [e.id for e in events], channel, now, UPCOMING_START_TIMES
+    )
+    return total, events, upcoming
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: Event
+    upcoming: list[datetime]
+    dates: list[EventDate]
+
+
+def get_event(session: Session, principal: Principal, event_id: int, now: datetime) -> Event:
+    event = queries.get_event(session, event_id, scoped(principal, EventFilter()))
+    if event is None:
+        raise NotFound(f"event {event_id} not found")
+    return event
+
+
+def event_detail(
+    session: Session, principal: Principal, event_id: int, now: datetime
+) -> EventDetail:
+    """The event with its upcoming dates embedded, so a detail page needs one request."""
+    event = get_event(session, principal, event_id, now)
+    channel = channel_for(principal)
+    query = DateQuery(
+        events=EventFilter(event_ids=[event.id]), start=now, end=now + timedelta(days=3660)
+    )
+    _, dates = queries.list_dates(
+        session, query, channel=channel, now=now, offset=0, limit=EMBEDDED_DATES
+    )
+    upcoming = queries.upcoming_start_times(session, [event.id], channel, now, UPCOMING_START_TIMES)
+    return EventDetail(event, upcoming.get(event.id, []), dates)
+
+
+def list_dates(
+    session: Session, principal: Principal, q: DateQuery, *, now: datetime, offset: int, limit: int
+) -> tuple[int, list[EventDate]]:
+    q = replace(q, events=scoped(principal, q.events))
+    return queries.list_dates(
+        session, q, channel=channel_for(principal), now=now, offset=offset, limit=limit
+    )
+
+
+def event_dates(
+    session: Session,
+    principal: Principal,
+    event_id: int,
+    q: DateQuery,
+    *,
+    now: datetime,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[EventDate]]:
+    get_event(session, principal, event_id, now)
+    q = replace(q, events=EventFilter(event_ids=[event_id]))
+    return list_dates(session, principal, q, now=now, offset=offset, limit=limit)
+
+
+def get_date(session: Session, principal: Principal, event_id: int, date_id: int) -> EventDate:
+    """A date is found only under its own event (another event's date id is a 404)."""
+    found = queries.get_date(session, event_id, date_id, scoped(principal, EventFilter()))
+    if found is None:
+        raise NotFound(f"date {date_id} of event {event_id} not found")
+    return found
+
+
+def date_languages(
+    session: Session, principal: Principal, q: DateQuery, *, now: datetime
+) -> list[Language]:
+    q = replace(q, events=scoped(principal, q.events))
+    return queries.date_languages(session, q, channel=channel_for(principal), now=now)
+
+
+def calendar_any(
+    session: Session, principal: Principal, q: DateQuery, w: Window, zone: ZoneInfo, now: datetime
+) -> dict[date, bool]:
+    """One boolean per day: is there a date (matching the filters) that day?"""
+    q = replace(q, events=scoped(principal, q.events))
+    starts = queries.date_start_times(session, q, channel=channel_for(principal), now=now)
+    busy = {start.astimezone(zone).date() for start in starts}
+    return {day: day in busy for day in w.days}
+
+
+def calendar_all(
+    session: Session, principal: Principal, q: DateQuery, w: Window, zone: ZoneInfo, now: datetime
+) -> dict[date, list[EventDate]]:
+    """Every day of the window with its dates."""
+    q = replace(q, events=scoped(principal, q.events))
+    days: dict[date, list[EventDate]] = {day: [] for day in w.days}
+    for event_date in queries.all_dates(session, q, channel=channel_for(principal), now=now):
+        days[event_date.start_at.astimezone(zone).date()].append(event_date)
+    return days
+
+
+def used_categories(session: Session, principal: Principal, f: EventFilter) -> list[EventCategory]:
+    """Filter values: only categories of events the caller can book."""
+    return queries.used_categories(session, scoped(principal, f), channel_for(principal))
+
+
+def used_languages(session: Session, principal: Principal, f: EventFilter) -> list[Language]:
+    return queries.used_languages(session, scoped(principal, f), channel_for(principal))
+
+
+def used_tags(session: Session, principal: Principal, f: EventFilter, kind: TagKind) -> list[Tag]:
+    return queries.used_tags(session, scoped(principal, f), channel_for(principal), kind)
+
+
+def get_seating(session: Session, seating_id: int) -> Seating:
+    seating = queries.get_seating(session, seating_id)
+    if seating is None:
+        raise NotFound(f"seating {seating_id} not found")
+    return seating
