@@ -177,12 +177,14 @@ def app(settings: Settings, database: Database) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
     def test_session() -> Iterator[Session]:
-        # Like production: commit on success (here: release a savepoint), roll back on error.
+        # Like production, one request is one unit of work: here a savepoint, released on
+        # success and rolled back on error (leaving what the test itself set up in place).
+        request_transaction = session.begin_nested()
         try:
             yield session
-            session.commit()
+            request_transaction.commit()
         except BaseException:
-            session.rollback()
+            request_transaction.rollback()
             raise
         finally:
             # Lazy loads after the request must fail as they would with a fresh session.

@@ -174,12 +174,10 @@ def upcoming_start_times(
         select(ranked.c.event_id, ranked.c.start_at)
         .where(ranked.c.rank <= per_event)
         .order_by(ranked.c.event_id, ranked.c.start_at)
-    ).tuples()
+    )
     found: dict[int, list[datetime]] = {}
-    event_id: int
-    start_at: datetime
-    for event_id, start_at in rows:
-        found.setdefault(event_id, []).append(start_at)
+    for row in rows:
+        found.setdefault(row.event_id, []).append(row.start_at)
     return found
 
 

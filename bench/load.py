@@ -1,0 +1,387 @@
+"""Throughput and latency of /dates and /events, relative to a trivial endpoint of the same server.
+
+    .venv/bin/python bench/load.py --url sqlite:///bench/data/bench.db --workers 2 \
+        --concurrency 32 --duration 15 --json bench/results/sqlite-c32.json
+
+Starts `python -m museion serve --no-migrate` on a free port of 127.0.0.1 with the given database,
+then loads each target for `--duration` seconds with `--concurrency` open connections (closed
+loop: every connection sends its next request when the previous answer arrived), after a short
+warm-up. The trivial target (GET /api/v4/locales) runs first and again last; the ratios use the
+mean of the two, so drift during the run shows instead of skewing the result. `wrk` is used when
+installed; otherwise a Python asyncio client (httpx2), which shares the CPU with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+ZONE = ZoneInfo("Europe/Berlin")
+API = "/api/v4"
+TRIVIAL = f"{API}/locales"
+PAGES = range(1, 6)
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+# Idle: this many trivial requests in a row answer within IDLE_MS (they go to any worker).
+IDLE_PROBES = 5
+IDLE_MS = 20.0
+DRAIN_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    paths: list[str]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="database URL, as given to generate.py")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument("--concurrency", type=int, default=32, help="open connections")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per target")
+    parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per target")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--python", action="store_true", help="use the Python client, not wrk")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    return parser.parse_args(argv)
+
+
+# --- The server -------------------------------------------------------------------------------
+
+
+def absolute_url(url: str) -> str:
+    """A relative SQLite path must survive the server running in another directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        path = url[len(prefix) :]
+        if path and path != ":memory:":
+            return prefix + str(Path(path).resolve())
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
+    return env | {"MUSEION_DATABASE_URL": database_url}
+
+
+def get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    """GET from our own server on 127.0.0.1: (status, body), also for 4xx and 5xx answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read()
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}; see {log}")
+        try:
+            if get(f"{base_url}{API}/version", timeout=2.0)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not answer within {START_TIMEOUT:.0f} s; see {log}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (uvicorn stops its workers), then SIGKILL to the group we started."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
+def running_server(database_url: str, workers: int) -> Iterator[str]:
+    """`museion serve --no-migrate` on a free port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = RESULTS / f"server-{port}.log"
+    command = [sys.executable, "-m", "museion", "serve", "--no-migrate", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env=server_env(database_url),
+            cwd=RESULTS,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_until_up(base_url, process, log)
+            yield base_url
+        finally:
+            stop(process)
+
+
+def wait_until_idle(base_url: str) -> None:
+    """Requests a load run leaves behind still run in the server after wrk has hung up; the
+    next run must not start before they are done, or it measures the previous target too."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    quick = 0
+    while quick < IDLE_PROBES:
+        if time.monotonic() > deadline:
+            print(f"  warning: server still busy after {DRAIN_TIMEOUT:.0f} s; measuring anyway")
+            return
+        started = time.perf_counter()
+        get(base_url + TRIVIAL, timeout=DRAIN_TIMEOUT)
+        quick = quick + 1 if (time.perf_counter() - started) * 1e3 < IDLE_MS else 0
+        time.sleep(0.05)
+
+
+# --- What to request --------------------------------------------------------------------------
+
+
+def next_month(today: date) -> tuple[date, date]:
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def ids_from(base_url: str, path: str, key: str) -> list[int]:
+    status, body = get(base_url + path)
+    if status != 200:
+        raise RuntimeError(f"GET {path} answered {status}")
+    return [int(item["id"]) for item in json.loads(body)[key]]
+
+
+def targets(base_url: str) -> list[Target]:
+    museums = ids_from(base_url, f"{API}/museums?per_page=25", "museums")
+    categories = ids_from(base_url, f"{API}/events/categories", "categories")
+    first, last = next_month(datetime.now(ZONE).date())
+    dates = f"{API}/dates?start_at={first}&end_at={last}&per_page=25"
+    events = f"{API}/events?per_page=25"
+    return [
+        Target("locales (trivial)", [TRIVIAL]),
+        Target(
+            "dates, month, by museum",
+            [f"{dates}&by_museum_ids%5B%5D={m}&page={p}" for p in PAGES for m in museums],
+        ),
+        Target("dates, month, all", [f"{dates}&page={p}" for p in PAGES]),
+        Target("events", [f"{events}&page={p}" for p in PAGES]),
+        Target(
+            "events, by category",
+            [f"{events}&by_category_ids%5B%5D={c}&page={p}" for p in PAGES for c in categories],
+        ),
+        Target("locales (trivial, again)", [TRIVIAL]),
+    ]
+
+
+def check(base_url: str, target: Target) -> None:
+    """Every path must answer 200: a benchmark of error pages measures nothing."""
+    for path in target.paths:
+        status, _ = get(base_url + path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+
+
+# --- Load generators --------------------------------------------------------------------------
+
+
+def run_wrk(
+    base_url: str, target: Target, concurrency: int, seconds: float, threads: int
+) -> Measurement:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(target.paths) + "\n")
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds:.0f}s", "--timeout", "10s"]
+    command += ["--latency", "-s", str(BENCH / "rotate.lua"), base_url, "--", listing.name]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=True
+        )
+    finally:
+        os.unlink(listing.name)
+    line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith("{"))
+    result: dict[str, Any] = json.loads(line)
+    return Measurement(
+        name=target.name,
+        requests=int(result["requests"]),
+        seconds=result["duration_us"] / 1e6,
+        p50_ms=result["p50_us"] / 1e3,
+        p99_ms=result["p99_us"] / 1e3,
+        errors=int(result["errors"]),
+    )
+
+
+def percentile(sorted_values: Sequence[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+async def _python_load(
+    base_url: str, target: Target, concurrency: int, seconds: float
+) -> Measurement:
+    import httpx2 as httpx
+
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10.0) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def worker(offset: int) -> None:
+            nonlocal errors
+            n = offset
+            while time.perf_counter() < deadline:
+                path = target.paths[n % len(target.paths)]
+                n += 1
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return Measurement(
+        name=target.name,
+        requests=len(latencies),
+        seconds=elapsed,
+        p50_ms=percentile(latencies, 50) * 1e3,
+        p99_ms=percentile(latencies, 99) * 1e3,
+        errors=errors,
+    )
+
+
+def run_python(base_url: str, target: Target, concurrency: int, seconds: float) -> Measurement:
+    return asyncio.run(_python_load(base_url, target, concurrency, seconds))
+
+
+def measure(args: argparse.Namespace, base_url: str, target: Target, seconds: float) -> Measurement:
+    if args.python:
+        return run_python(base_url, target, args.concurrency, seconds)
+    return run_wrk(base_url, target, args.concurrency, seconds, args.threads)
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def baseline(results: Sequence[Measurement]) -> float:
+    """Mean req/s of the trivial runs (first and last)."""
+    trivial = [r.rps for r in results if r.name.startswith("locales")]
+    return sum(trivial) / len(trivial) if trivial else 0.0
+
+
+def table(results: Sequence[Measurement], base_rps: float) -> str:
+    lines = [
+        f"{'endpoint':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"
+    ]
+    for r in results:
+        ratio = r.rps / base_rps if base_rps else 0.0
+        lines.append(
+            f"{r.name:<26} {r.rps:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
+            f"{ratio:>6.2f} {r.errors:>6}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.python and shutil.which("wrk") is None:
+        print("wrk is not installed: using the Python client, which shares the CPU with the server")
+        args.python = True
+    generator = "python-httpx2 (shares the CPU)" if args.python else "wrk"
+    url = absolute_url(args.url)
+    results: list[Measurement] = []
+    with running_server(url, args.workers) as base_url:
+        plan = targets(base_url)
+        for target in plan:
+            check(base_url, target)
+        for target in plan:
+            wait_until_idle(base_url)
+            measure(args, base_url, target, args.warmup)
+            wait_until_idle(base_url)
+            results.append(measure(args, base_url, target, args.duration))
+            print(f"  {target.name}: {results[-1].rps:.1f} req/s", flush=True)
+    base_rps = baseline(results)
+    print(
+        f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
+        f"{args.duration:.0f} s per target; ratio = req/s / mean trivial req/s\n"
+    )
+    print(table(results, base_rps))
+    if args.json:
+        write_json(args, generator, results, base_rps)
+    return 0
+
+
+def write_json(
+    args: argparse.Namespace, generator: str, results: Sequence[Measurement], base_rps: float
+) -> None:
+    payload = {
+        "url": args.url,
+        "generator": generator,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "duration_s": args.duration,
+        "at": datetime.now(ZONE).isoformat(timespec="seconds"),
+        "trivial_rps": base_rps,
+        "results": [
+            asdict(r) | {"rps": r.rps, "ratio": r.rps / base_rps if base_rps else 0.0}
+            for r in results
+        ],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"\nwritten to {args.json}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
