@@ -66,7 +66,7 @@ class LocationOut(BaseModel):
     def build(cls, location: Location | None, render: Render) -> LocationOut | None:
         if location is None:
             return None
-        return cls(
+        return cls.model_construct(
             name=location.name,
             city=location.city,
             country=render.text(location.country.name) if location.country else None,

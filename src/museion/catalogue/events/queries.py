@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import (
@@ -129,26 +129,29 @@ def list_events(
         statement = statement.where(
             Event.id.in_(upcoming) if with_future_dates else Event.id.not_in(upcoming)
         )
-    statement = statement.order_by(Event.id).options(*_event_loads())
+    statement = statement.order_by(Event.id).options(*EVENT_LOADS)
     return paginate(session, statement, offset=offset, limit=limit)
 
 
-def _event_loads() -> list[LoaderOption]:
-    return [
-        joinedload(Event.category),
-        joinedload(Event.picture),
-        joinedload(Event.location).joinedload(Location.country),
-        joinedload(Event.museum).joinedload(Museum.location).joinedload(Location.country),
-        selectinload(Event.tags),
-        selectinload(Event.languages),
-    ]
+# Built once: constructing loader options costs more than running the small queries they add.
+EVENT_LOADS: tuple[LoaderOption, ...] = (
+    joinedload(Event.category),
+    joinedload(Event.picture),
+    joinedload(Event.location).joinedload(Location.country),
+    joinedload(Event.museum)
+    .load_only(Museum.id, Museum.location_id)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+    selectinload(Event.tags),
+    selectinload(Event.languages),
+)
 
 
 def get_event(session: Session, event_id: int, f: EventFilter) -> Event | None:
     statement = (
         select(Event)
         .where(Event.id == event_id, *event_conditions(f))
-        .options(*_event_loads(), selectinload(Event.scale_prices))
+        .options(*EVENT_LOADS, selectinload(Event.scale_prices))
     )
     return session.scalars(statement).first()
 
@@ -193,13 +196,14 @@ class DateQuery:
     bookable: bool | None = None
 
 
-def _dates_statement(q: DateQuery, channel: Channel, now: datetime) -> Select[EventDate]:
-    statement = (
-        select(EventDate)
-        .join(Event, Event.id == EventDate.event_id)
-        .where(EventDate.start_at >= q.start, EventDate.start_at < q.end)
-        .where(*event_conditions(q.events))
-    )
+def _dates_statement(
+    q: DateQuery, channel: Channel, now: datetime, *, join_event: bool = True
+) -> Select[EventDate]:
+    """`join_event=False` leaves the event out where no condition needs it (counting)."""
+    statement = select(EventDate).where(EventDate.start_at >= q.start, EventDate.start_at < q.end)
+    conditions = event_conditions(q.events)
+    if join_event or conditions or q.bookable is not None:
+        statement = statement.join(Event, Event.id == EventDate.event_id).where(*conditions)
     if q.status is not None:
         statement = statement.where(EventDate.status == q.status.value)
     if q.language_ids is not None:
@@ -207,28 +211,35 @@ def _dates_statement(q: DateQuery, channel: Channel, now: datetime) -> Select[Ev
     return statement.where(*_with_bookable(date_bookable(channel, now), q.bookable))
 
 
-def _date_loads(*, detail: bool) -> list[LoaderOption]:
-    loads: list[LoaderOption] = [
-        joinedload(EventDate.event).joinedload(Event.category),
-        joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
-        joinedload(EventDate.event)
-        .joinedload(Event.museum)
-        .joinedload(Museum.location)
-        .joinedload(Location.country),
-        joinedload(EventDate.event)
-        .selectinload(Event.scale_prices)
-        .joinedload(ScalePrice.seat_category),
-        joinedload(EventDate.language),
-        joinedload(EventDate.location).joinedload(Location.country),
-    ]
-    if detail:
-        loads += [
-            selectinload(EventDate.seating).selectinload(Seating.categories),
-            selectinload(EventDate.seating).selectinload(Seating.rows),
-            selectinload(EventDate.seating).selectinload(Seating.types),
-            selectinload(EventDate.seating).selectinload(Seating.seats),
-        ]
-    return loads
+# The dates statements join Event already (for filters); contains_eager reuses that join.
+# Columns a date list shows of its event; the long texts (description, content) stay unread.
+_EVENT_LIST_COLUMNS = (
+    Event.id, Event.museum_id, Event.exhibition_id, Event.category_id, Event.title,
+    Event.sub_title, Event.registerable, Event.entry_fee, Event.location_id, Event.duration,
+    Event.bookable_public, Event.bookable_reseller, Event.bookable_cashpoint,
+)  # fmt: skip
+_DATE_LOADS: tuple[LoaderOption, ...] = (
+    contains_eager(EventDate.event).joinedload(Event.category),
+    contains_eager(EventDate.event).joinedload(Event.location).joinedload(Location.country),
+    contains_eager(EventDate.event)
+    .joinedload(Event.museum)
+    .load_only(Museum.id, Museum.location_id)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+    contains_eager(EventDate.event)
+    .selectinload(Event.scale_prices)
+    .joinedload(ScalePrice.seat_category),
+    joinedload(EventDate.language),
+    joinedload(EventDate.location).joinedload(Location.country),
+)
+DATE_LIST_LOADS = (contains_eager(EventDate.event).load_only(*_EVENT_LIST_COLUMNS), *_DATE_LOADS)
+DATE_DETAIL_LOADS = (
+    *_DATE_LOADS,
+    selectinload(EventDate.seating).selectinload(Seating.categories),
+    selectinload(EventDate.seating).selectinload(Seating.rows),
+    selectinload(EventDate.seating).selectinload(Seating.types),
+    selectinload(EventDate.seating).selectinload(Seating.seats),
+)
 
 
 def list_dates(
@@ -237,9 +248,11 @@ def list_dates(
     statement = (
         _dates_statement(q, channel, now)
         .order_by(EventDate.start_at, EventDate.id)
-        .options(*_date_loads(detail=False))
+        .options(*DATE_LIST_LOADS)
     )
-    return paginate(session, statement, offset=offset, limit=limit)
+    # Without event filters the count runs on the (status, start_at) index alone.
+    counting = _dates_statement(q, channel, now, join_event=False)
+    return paginate(session, statement, offset=offset, limit=limit, count=counting)
 
 
 def date_start_times(
@@ -256,7 +269,7 @@ def all_dates(
     statement = (
         _dates_statement(q, channel, now)
         .order_by(EventDate.start_at, EventDate.id)
-        .options(*_date_loads(detail=False))
+        .options(*DATE_LIST_LOADS)
     )
     return list(session.scalars(statement))
 
@@ -275,7 +288,7 @@ def get_date(session: Session, event_id: int, date_id: int, f: EventFilter) -> E
         select(EventDate)
         .join(Event, Event.id == EventDate.event_id)
         .where(EventDate.id == date_id, EventDate.event_id == event_id, *event_conditions(f))
-        .options(*_date_loads(detail=True))
+        .options(*DATE_DETAIL_LOADS)
     )
     return session.scalars(statement).first()
 

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
         Tag,
     )
 
+# Hot paths (calendar pages) build their output with model_construct: the values come from our
+# own database through typed code, and validating them again would double the cost of a page.
+# The tests check every shape against the reference.
+
 # Wire format of `upcoming_bookings_start_times`: local wall-clock time, as real go~mus sends.
 WALL_CLOCK = "%Y-%m-%d %H:%M:%S"
 
@@ -32,7 +36,7 @@ class NamedOut(BaseModel):
 
     @classmethod
     def build(cls, item: Language | Tag, render: Render) -> NamedOut:
-        return cls(id=item.id, name=render.text(item.name))
+        return cls.model_construct(id=item.id, name=render.text(item.name))
 
 
 class CategoryOut(BaseModel):
@@ -44,7 +48,9 @@ class CategoryOut(BaseModel):
     def build(cls, category: EventCategory | None, render: Render) -> CategoryOut | None:
         if category is None:
             return None
-        return cls(id=category.id, name=render.text(category.name), filtername=category.filtername)
+        return cls.model_construct(
+            id=category.id, name=render.text(category.name), filtername=category.filtername
+        )
 
 
 class DocumentOut(BaseModel):
@@ -131,7 +137,7 @@ class EventOut(BaseModel):
     def build(
         cls, event: Event, bookable: bool, upcoming: Sequence[datetime], render: Render
     ) -> EventOut:
-        return cls(**cls.fields_of(event, bookable, upcoming, render))
+        return cls.model_construct(**cls.fields_of(event, bookable, upcoming, render))
 
 
 class SeatsOut(BaseModel):
@@ -161,7 +167,7 @@ class ScalePriceOut(BaseModel):
 
     @classmethod
     def build(cls, price: ScalePrice, render: Render) -> ScalePriceOut:
-        return cls(
+        return cls.model_construct(
             scale_price_id=price.id,
             seat_category_id=price.seat_category_id,
             seat_category_title=price.seat_category.title if price.seat_category else None,
@@ -181,7 +187,7 @@ def prices_of(event_date: EventDate, render: Render) -> list[DefaultPriceOut | S
     if event_date.price_cents is None:
         return []
     return [
-        DefaultPriceOut(
+        DefaultPriceOut.model_construct(
             group=event_date.price_group,
             optional=event_date.price_optional,
             price_cents=event_date.price_cents,
@@ -230,7 +236,7 @@ class DateOut(BaseModel):
             "ende": render.time(event_date.end_at),
             "duration": event_date.duration,
             "entry_fee": event.entry_fee,
-            "seats": SeatsOut(
+            "seats": SeatsOut.model_construct(
                 min=event_date.seats_min,
                 max=event_date.seats_max,
                 booked=event_date.seats_booked,
@@ -246,7 +252,7 @@ class DateOut(BaseModel):
 
     @classmethod
     def build(cls, event_date: EventDate, bookable: bool, render: Render) -> DateOut:
-        return cls(**cls.fields_of(event_date, bookable, render))
+        return cls.model_construct(**cls.fields_of(event_date, bookable, render))
 
 
 class SeatCategoryOut(BaseModel):

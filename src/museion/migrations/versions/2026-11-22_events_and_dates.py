@@ -315,7 +315,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_event_date_event_id_start_at", ["event_id", "start_at"], unique=False
         )
-        batch_op.create_index("ix_event_date_status_start_at", ["status", "start_at"], unique=False)
+        batch_op.create_index(
+            "ix_event_date_status_start_at", ["status", "start_at", "event_id"], unique=False
+        )
 
     op.create_table(
         "event_language",
