@@ -18,7 +18,6 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
@@ -96,21 +95,11 @@ def search_pattern(q: str) -> str:
 
 
 def paginate(
-    session: Session,
-    statement: Select[T],
-    *,
-    offset: int,
-    limit: int,
-    count: Select[Any] | None = None,
+    session: Session, statement: Select[T], *, offset: int, limit: int
 ) -> tuple[int, list[T]]:
-    """(total count, one page of rows) for an ordered statement: two indexed queries.
-
-    `count` may give a cheaper statement selecting the same rows (e.g. without joins that only
-    serve loading)."""
+    """(total count, one page of rows) for an ordered statement: two indexed queries."""
     # Count over the same FROM and WHERE, but no columns: indexes can answer it alone.
-    counting = (count if count is not None else statement).with_only_columns(
-        func.count(), maintain_column_froms=True
-    )
+    counting = statement.with_only_columns(func.count(), maintain_column_froms=True)
     total = session.scalar(counting.order_by(None))
     rows = session.scalars(statement.offset(offset).limit(limit)).all() if total else []
     return int(total or 0), list(rows)

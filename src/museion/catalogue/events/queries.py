@@ -245,14 +245,30 @@ DATE_DETAIL_LOADS = (
 def list_dates(
     session: Session, q: DateQuery, *, channel: Channel, now: datetime, offset: int, limit: int
 ) -> tuple[int, list[EventDate]]:
-    statement = (
-        _dates_statement(q, channel, now)
-        .order_by(EventDate.start_at, EventDate.id)
-        .options(*DATE_LIST_LOADS)
-    )
     # Without event filters the count runs on the (status, start_at) index alone.
     counting = _dates_statement(q, channel, now, join_event=False)
-    return paginate(session, statement, offset=offset, limit=limit, count=counting)
+    total = session.scalar(counting.with_only_columns(func.count(), maintain_column_froms=True))
+    if not total:
+        return 0, []
+    # Page ids first: ordering narrow index entries is cheap, ordering wide joined rows is not
+    # (SQLite would sort every matching row with all its joins before applying LIMIT).
+    page_ids = session.scalars(
+        _dates_statement(q, channel, now)
+        .with_only_columns(EventDate.id)
+        .order_by(EventDate.start_at, EventDate.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    if not page_ids:
+        return int(total), []
+    dates = session.scalars(
+        select(EventDate)
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.id.in_(page_ids))
+        .order_by(EventDate.start_at, EventDate.id)
+        .options(*DATE_LIST_LOADS)
+    ).all()
+    return int(total), list(dates)
 
 
 def date_start_times(
