@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import (
@@ -129,10 +129,16 @@ def list_events(
         statement = statement.where(
             Event.id.in_(upcoming) if with_future_dates else Event.id.not_in(upcoming)
         )
-    statement = statement.order_by(Event.id).options(*EVENT_LOADS)
+    statement = statement.order_by(Event.id).options(*EVENT_LOADS, *EVENT_LIST_DEFERRED)
     return paginate(session, statement, offset=offset, limit=limit)
 
 
+# A list shows neither content nor documents; leave them (and the search text) unread.
+EVENT_LIST_DEFERRED: tuple[LoaderOption, ...] = (
+    defer(Event.content),
+    defer(Event.documents),
+    defer(Event.search_text),
+)
 # Built once: constructing loader options costs more than running the small queries they add.
 EVENT_LOADS: tuple[LoaderOption, ...] = (
     joinedload(Event.category),
