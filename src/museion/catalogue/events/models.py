@@ -188,7 +188,8 @@ class EventDate(Base):
         # The calendar's hot path: dates in a time window, by status; with event_id the index
         # alone answers counts that join the event.
         Index("ix_event_date_status_start_at", "status", "start_at", "event_id"),
-        Index("ix_event_date_event_id_start_at", "event_id", "start_at"),
+        # One event's dates, or a few events' (museum filters): status inside keeps it covering.
+        Index("ix_event_date_event_id_status_start_at", "event_id", "status", "start_at"),
         CheckConstraint("status IN ('booked', 'cancelled')", name="status"),
         CheckConstraint("start_at < end_at", name="starts_before_end"),
         CheckConstraint("seats_min >= 0 AND seats_min <= seats_max", name="seat_range"),

@@ -313,7 +313,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("event_date", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_event_date_event_id_start_at", ["event_id", "start_at"], unique=False
+            "ix_event_date_event_id_status_start_at",
+            ["event_id", "status", "start_at"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_event_date_status_start_at", ["status", "start_at", "event_id"], unique=False
@@ -411,7 +413,7 @@ def downgrade() -> None:
     op.drop_table("event_language")
     with op.batch_alter_table("event_date", schema=None) as batch_op:
         batch_op.drop_index("ix_event_date_status_start_at")
-        batch_op.drop_index("ix_event_date_event_id_start_at")
+        batch_op.drop_index("ix_event_date_event_id_status_start_at")
 
     op.drop_table("event_date")
     with op.batch_alter_table("event", schema=None) as batch_op:
