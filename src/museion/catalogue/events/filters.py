@@ -37,7 +37,7 @@ Bookable = Annotated[
 ]
 
 
-def _categories(
+async def _categories(
     bracket: Annotated[
         list[str] | None,
         Query(alias="by_categories[]", max_length=50, description="Category filternames."),
@@ -51,7 +51,7 @@ def _categories(
     return [*(bracket or []), *(plain or [])]
 
 
-def event_filter(
+async def event_filter(
     museum_ids: Annotated[list[int] | None, Depends(_ids["by_museum_ids"])],
     exhibition_ids: Annotated[list[int] | None, Depends(_exhibition_ids)],
     category_ids: Annotated[list[int] | None, Depends(_ids["by_category_ids"])],
@@ -87,7 +87,7 @@ def event_filter(
 EventFilterDep = Annotated[EventFilter, Depends(event_filter)]
 
 
-def date_filter(
+async def date_filter(
     f: EventFilterDep,
     event_ids: Annotated[list[int] | None, Depends(_ids["by_event_ids"])],
 ) -> EventFilter:
