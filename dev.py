@@ -64,8 +64,8 @@ def main(argv: list[str]) -> int:
     if task == "test":
         return run([str(PYTHON), "-m", "pytest", *rest])
     for command in (
-        ["ruff", "format", "--check", "src", "tests", "dev.py"],
-        ["ruff", "check", "src", "tests", "dev.py"],
+        ["ruff", "format", "--check", "src", "tests", "bench", "dev.py"],
+        ["ruff", "check", "src", "tests", "bench", "dev.py"],
         ["mypy", "src"],
     ):
         if code := run([str(PYTHON), "-m", *command]):
