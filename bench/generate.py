@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from museion.catalogue.events.models import (
@@ -115,29 +115,44 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--force", action="store_true", help="replace content that is not demo data"
     )
+    parser.add_argument(
+        "--recreate",
+        action="store_true",
+        help="delete the SQLite file / drop the PostgreSQL database first (a fresh schema)",
+    )
     return parser.parse_args(argv)
 
 
-def ensure_database(url: str) -> None:
-    """SQLite: create the folder. PostgreSQL: create the database if it does not exist yet."""
+def ensure_database(url: str, *, recreate: bool) -> None:
+    """SQLite: create the folder. PostgreSQL: create the database if it does not exist yet.
+    `recreate` first deletes the SQLite file or drops the PostgreSQL database, so the schema
+    is built from the current migrations (which change in place during development)."""
     parsed = make_url(normalize_url(url))
     backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return
-    if backend != "postgresql" or not parsed.database:
-        return
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if recreate:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    elif backend == "postgresql" and parsed.database:
+        ensure_postgres_database(parsed, recreate=recreate)
+
+
+def ensure_postgres_database(parsed: URL, *, recreate: bool) -> None:
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = str(parsed.database)
+    quoted = admin.dialect.identifier_preparer.quote(name)
     try:
         with admin.connect() as connection:
+            if recreate:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             exists = connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             )
             if not exists:
-                quoted = admin.dialect.identifier_preparer.quote(parsed.database)
                 connection.execute(text(f"CREATE DATABASE {quoted}"))
-                print(f"created database {parsed.database}")
+                print(f"created database {name}")
     finally:
         admin.dispose()
 
@@ -412,7 +427,7 @@ def totals(session: Session) -> dict[str, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    ensure_database(args.url)
+    ensure_database(args.url, recreate=args.recreate)
     database = Database(args.url)
     try:
         upgrade(database)

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -26,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -46,6 +49,7 @@ STOP_TIMEOUT = 15.0
 IDLE_PROBES = 5
 IDLE_MS = 20.0
 DRAIN_TIMEOUT = 120.0
+BALANCE_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     errors: int
+    connections: str = "?"  # per worker process, e.g. "16/16"
 
     @property
     def rps(self) -> float:
@@ -163,6 +168,7 @@ def running_server(database_url: str, workers: int) -> Iterator[str]:
             yield base_url
         finally:
             stop(process)
+    log.unlink()  # kept only when something went wrong
 
 
 def wait_until_idle(base_url: str) -> None:
@@ -178,6 +184,17 @@ def wait_until_idle(base_url: str) -> None:
         get(base_url + TRIVIAL, timeout=DRAIN_TIMEOUT)
         quick = quick + 1 if (time.perf_counter() - started) * 1e3 < IDLE_MS else 0
         time.sleep(0.05)
+
+
+def code_fingerprint() -> str:
+    """A short hash of the museion package's source: which code a result was measured on."""
+    import museion
+
+    digest = hashlib.sha256()
+    package = Path(museion.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- What to request --------------------------------------------------------------------------
@@ -229,29 +246,76 @@ def check(base_url: str, target: Target) -> None:
 # --- Load generators --------------------------------------------------------------------------
 
 
-def run_wrk(
-    base_url: str, target: Target, concurrency: int, seconds: float, threads: int
-) -> Measurement:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
-        listing.write("\n".join(target.paths) + "\n")
+def connections_per_worker(port: int) -> list[int]:
+    """Open connections to `port` per server process, most first (empty without `ss`)."""
+    if shutil.which("ss") is None:
+        return []
+    listing = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    ).stdout
+    return sorted(Counter(re.findall(r"pid=(\d+)", listing)).values(), reverse=True)
+
+
+def balanced(spread: list[int], concurrency: int, workers: int) -> bool:
+    """Every worker holds at least 3/4 of its fair share of the connections (or we can't tell).
+    uvicorn's workers share one listening socket and wrk connects all at once, so one worker
+    may get most connections and the run would measure one process instead of `workers`."""
+    if not spread or concurrency < 2 * workers:
+        return True
+    fair = concurrency / workers
+    return len(spread) == workers and min(spread) >= 0.75 * fair
+
+
+def wrk_command(
+    base_url: str, listing: str, concurrency: int, seconds: float, threads: int
+) -> list[str]:
     command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds:.0f}s", "--timeout", "10s"]
-    command += ["--latency", "-s", str(BENCH / "rotate.lua"), base_url, "--", listing.name]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=seconds + 60, check=True
-        )
-    finally:
-        os.unlink(listing.name)
-    line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith("{"))
+    return [*command, "--latency", "-s", str(BENCH / "rotate.lua"), base_url, "--", listing]
+
+
+def parse_wrk(name: str, stdout: str, spread: list[int]) -> Measurement:
+    line = next(x for x in reversed(stdout.splitlines()) if x.startswith("{"))
     result: dict[str, Any] = json.loads(line)
     return Measurement(
-        name=target.name,
+        name=name,
         requests=int(result["requests"]),
         seconds=result["duration_us"] / 1e6,
         p50_ms=result["p50_us"] / 1e3,
         p99_ms=result["p99_us"] / 1e3,
         errors=int(result["errors"]),
+        connections="/".join(map(str, spread)) or "?",
     )
+
+
+def run_wrk(
+    base_url: str, target: Target, concurrency: int, seconds: float, options: argparse.Namespace
+) -> Measurement:
+    """One wrk run; restarted (up to BALANCE_ATTEMPTS times) while the connections are spread
+    unevenly over the workers."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(target.paths) + "\n")
+    command = wrk_command(base_url, listing.name, concurrency, seconds, options.threads)
+    port = int(base_url.rsplit(":", 1)[1])
+    try:
+        for attempt in range(1, BALANCE_ATTEMPTS + 1):
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+            time.sleep(min(1.0, seconds / 4))
+            spread = connections_per_worker(port)
+            if balanced(spread, concurrency, options.workers) or attempt == BALANCE_ATTEMPTS:
+                stdout, _ = process.communicate(timeout=seconds + 60)
+                if process.returncode != 0:
+                    raise RuntimeError(f"wrk failed with {process.returncode}")
+                return parse_wrk(target.name, stdout, spread)
+            process.kill()
+            process.wait(timeout=10)
+            wait_until_idle(base_url)
+    finally:
+        os.unlink(listing.name)
+    raise AssertionError("unreachable")
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:
@@ -308,7 +372,7 @@ def run_python(base_url: str, target: Target, concurrency: int, seconds: float) 
 def measure(args: argparse.Namespace, base_url: str, target: Target, seconds: float) -> Measurement:
     if args.python:
         return run_python(base_url, target, args.concurrency, seconds)
-    return run_wrk(base_url, target, args.concurrency, seconds, args.threads)
+    return run_wrk(base_url, target, args.concurrency, seconds, args)
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -321,14 +385,13 @@ def baseline(results: Sequence[Measurement]) -> float:
 
 
 def table(results: Sequence[Measurement], base_rps: float) -> str:
-    lines = [
-        f"{'endpoint':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"
-    ]
+    head = f"{'endpoint':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"
+    lines = [head + "  connections per worker"]
     for r in results:
         ratio = r.rps / base_rps if base_rps else 0.0
         lines.append(
             f"{r.name:<26} {r.rps:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
-            f"{ratio:>6.2f} {r.errors:>6}"
+            f"{ratio:>6.2f} {r.errors:>6}  {r.connections}"
         )
     return "\n".join(lines)
 
@@ -340,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.python = True
     generator = "python-httpx2 (shares the CPU)" if args.python else "wrk"
     url = absolute_url(args.url)
+    code = code_fingerprint()
     results: list[Measurement] = []
     with running_server(url, args.workers) as base_url:
         plan = targets(base_url)
@@ -351,23 +415,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             wait_until_idle(base_url)
             results.append(measure(args, base_url, target, args.duration))
             print(f"  {target.name}: {results[-1].rps:.1f} req/s", flush=True)
+    if code_fingerprint() != code:
+        print("warning: the museion source changed during the run; the server ran the old one")
     base_rps = baseline(results)
     print(
         f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
-        f"{args.duration:.0f} s per target; ratio = req/s / mean trivial req/s\n"
+        f"{args.duration:.0f} s per target, museion source {code}; "
+        "ratio = req/s / mean trivial req/s\n"
     )
     print(table(results, base_rps))
     if args.json:
-        write_json(args, generator, results, base_rps)
+        write_json(args, generator, code, results, base_rps)
     return 0
 
 
 def write_json(
-    args: argparse.Namespace, generator: str, results: Sequence[Measurement], base_rps: float
+    args: argparse.Namespace,
+    generator: str,
+    code: str,
+    results: Sequence[Measurement],
+    base_rps: float,
 ) -> None:
     payload = {
         "url": args.url,
         "generator": generator,
+        "museion_source": code,
         "workers": args.workers,
         "concurrency": args.concurrency,
         "duration_s": args.duration,
