@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
@@ -104,3 +104,4 @@ EndAt = Annotated[
 ByStatus = Annotated[
     DateStatus, Query(description="booked (default) or cancelled (user tokens only).")
 ]
+Depth = Annotated[Literal["any", "all"], Query(description="any: one boolean per day; all: dates.")]

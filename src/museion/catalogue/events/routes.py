@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from museion.catalogue.events.filters import (
     Bookable,
     ByStatus,
     DateFilterDep,
+    Depth,
     EndAt,
     EventFilterDep,
     LanguageIds,
@@ -301,9 +302,7 @@ def event_calendar(
     settings: SettingsDep,
     start_at: StartAt = None,
     end_at: EndAt = None,
-    depth: Annotated[
-        Literal["any", "all"], Query(description="any: booleans; all: dates.")
-    ] = "any",
+    depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
     service.get_event(session, principal, event_id, _now())
@@ -428,9 +427,7 @@ def global_calendar(
     language_ids: LanguageIds,
     start_at: StartAt = None,
     end_at: EndAt = None,
-    depth: Annotated[
-        Literal["any", "all"], Query(description="any: booleans; all: dates.")
-    ] = "any",
+    depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
     return _calendar(
