@@ -80,6 +80,19 @@ def _date_out(
     return DateOut.build(event_date, bookable, render)
 
 
+def _dates_envelope(
+    dates: list[EventDate],
+    total: int,
+    principal: PrincipalDep,
+    render: Render,
+    now: datetime,
+    pagination: PaginationDep,
+) -> DatesEnvelope:
+    return DatesEnvelope(
+        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
+    )
+
+
 # Filter values. Declared before /events/{event_id}, which would otherwise catch them.
 
 
@@ -261,9 +274,7 @@ def list_event_dates(
         offset=pagination.offset,
         limit=pagination.per_page,
     )
-    return DatesEnvelope(
-        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
-    )
+    return _dates_envelope(dates, total, principal, render, now, pagination)
 
 
 @router.get("/events/{event_id}/dates/{date_id}", summary="Details of one date")
@@ -364,9 +375,7 @@ def list_dates(
     total, dates = service.list_dates(
         session, principal, q, now=now, offset=pagination.offset, limit=pagination.per_page
     )
-    return DatesEnvelope(
-        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
-    )
+    return _dates_envelope(dates, total, principal, render, now, pagination)
 
 
 @router.get("/dates/languages", summary="Languages of the dates the same filters select")
