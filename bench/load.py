@@ -82,6 +82,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per target")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--python", action="store_true", help="use the Python client, not wrk")
+    parser.add_argument(
+        "--cache-seconds",
+        type=float,
+        help="MUSEION_CACHE_SECONDS for the server (default: its own default); 0 turns the "
+        "response cache off, to measure the work behind a cache miss",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -105,9 +111,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, cache_seconds: float | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
-    return env | {"MUSEION_DATABASE_URL": database_url}
+    env["MUSEION_DATABASE_URL"] = database_url
+    if cache_seconds is not None:
+        env["MUSEION_CACHE_SECONDS"] = str(cache_seconds)
+    return env
 
 
 def get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
@@ -146,7 +155,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int) -> Iterator[str]:
+def running_server(database_url: str, workers: int, cache_seconds: float | None) -> Iterator[str]:
     """`museion serve --no-migrate` on a free port; yields its base URL, stops it afterwards."""
     port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -156,7 +165,7 @@ def running_server(database_url: str, workers: int) -> Iterator[str]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            env=server_env(database_url),
+            env=server_env(database_url, cache_seconds),
             cwd=RESULTS,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -405,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = absolute_url(args.url)
     code = code_fingerprint()
     results: list[Measurement] = []
-    with running_server(url, args.workers) as base_url:
+    with running_server(url, args.workers, args.cache_seconds) as base_url:
         plan = targets(base_url)
         for target in plan:
             check(base_url, target)
@@ -418,9 +427,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if code_fingerprint() != code:
         print("warning: the museion source changed during the run; the server ran the old one")
     base_rps = baseline(results)
+    cache = "default" if args.cache_seconds is None else f"{args.cache_seconds:g} s"
     print(
         f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
-        f"{args.duration:.0f} s per target, museion source {code}; "
+        f"{args.duration:.0f} s per target, cache {cache}, museion source {code}; "
         "ratio = req/s / mean trivial req/s\n"
     )
     print(table(results, base_rps))
@@ -443,6 +453,7 @@ def write_json(
         "workers": args.workers,
         "concurrency": args.concurrency,
         "duration_s": args.duration,
+        "cache_seconds": args.cache_seconds,
         "at": datetime.now(ZONE).isoformat(timespec="seconds"),
         "trivial_rps": base_rps,
         "results": [

@@ -151,6 +151,9 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         database_url=str(database.engine.url.render_as_string(hide_password=False)),
         media_dir=tmp_path / "media",
         time_zone=ZONE,
+        # The shared cache answers from committed rows; per-test transactions are invisible
+        # to it. tests/system/test_cache.py tests it on databases of its own.
+        cache_seconds=0,
     )
 
 

@@ -19,6 +19,7 @@ from museion.catalogue.museums.routes import router as museums_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
+from museion.system.cache import ResponseCacheMiddleware
 from museion.system.routes import router as system_router
 from museion.web import RejectNulMiddleware
 
@@ -61,6 +62,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
 
     install_error_handlers(app)
+    if settings.cache_seconds > 0:
+        app.add_middleware(
+            ResponseCacheMiddleware,
+            database=database,
+            seconds=settings.cache_seconds,
+            zone=settings.zone,
+        )
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(
         CORSMiddleware,

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         default_factory=lambda: ["*"],
         description="Origins browsers may call the API from, comma separated.",
     )
+    cache_seconds: float = Field(
+        10,
+        ge=0,
+        le=3600,
+        description="How long anonymous calendar answers may be served from the shared cache; "
+        "changes to dates end them at once. 0 turns the cache off.",
+    )
     system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
     release: str = Field("Amphora", description="Release name reported by /version.")
 

@@ -20,12 +20,13 @@ from museion.db import Base
 from museion.demo import content
 from museion.demo.events import DemoEvents, load_demo_events, write_event_placeholder_pictures
 from museion.demo.pictures import PICTURE_SIZES, placeholder_svg
+from museion.system.cache import catalogue_changed
 from museion.system.models import InstanceSetting
 from museion.tokens import service as tokens
 
 DEMO_MARKER = "demo_data"
 # Lookup tables hold constant data seeded by the migrations; the demo never touches them.
-KEPT_TABLES = {"alembic_version", "country", "state", "dispatch_mode"}
+KEPT_TABLES = {"alembic_version", "country", "state", "dispatch_mode", "cache_generation"}
 
 # Well-known secrets, printed by `museion demo` and used in the README's curl examples.
 DEMO_TOKENS: list[tuple[str, str, str | None, str]] = [
@@ -88,6 +89,7 @@ def load_demo(
         demo.tokens[secret] = access
     session.add(InstanceSetting(key=DEMO_MARKER, value=datetime.now(zone).isoformat()))
     session.flush()
+    catalogue_changed(session)
     if media_dir is not None:
         write_placeholder_pictures(media_dir)
         write_event_placeholder_pictures(media_dir)

@@ -1,11 +1,13 @@
-"""Instance-level facts kept in the database (e.g. that it holds demo data)."""
+"""Instance-level facts kept in the database: settings (e.g. that it holds demo data), the cache."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from datetime import datetime
+
+from sqlalchemy import BigInteger, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from museion.db import Base
+from museion.db import Base, UTCDateTime
 
 
 class InstanceSetting(Base):
@@ -13,3 +15,23 @@ class InstanceSetting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CacheGeneration(Base):
+    """One row: the number every cached answer is filed under. Bumped when calendars change."""
+
+    __tablename__ = "cache_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResponseCache(Base):
+    """Cached JSON answers of anonymous calendar reads, shared by every app process."""
+
+    __tablename__ = "response_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,250 @@
+"""A response cache for anonymous calendar reads, shared by every app process.
+
+Museum websites ask for the same few calendar pages over and over, and a calendar page costs
+20-30 ms of work against 1-2 ms for reading a stored answer. The answers are kept in the
+database (`response_cache`, unlogged on PostgreSQL), never in one process's memory, so every
+process behind the load balancer shares them (DESIGN.md). A stored answer is served only while
+
+- its generation is the current one. Every transaction that changes what a calendar shows
+  (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation once
+  the transaction has committed, so no answer outlives the data it was built from; and
+- it is younger than `cache_seconds`, because time alone changes answers too: a date that has
+  started is no longer `bookable`, and `start_at` defaults to today.
+
+Only GET requests without `Authorization` are cached: answers to tokens depend on the token's
+access and museums, and a revoked token must get its 401 at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from anyio import to_thread
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from museion.db import Database
+from museion.system.models import CacheGeneration, ResponseCache
+
+log = logging.getLogger(__name__)
+
+CACHED_PATHS = ("/api/v4/dates", "/api/v4/events", "/api/v4/calendar")
+MAX_BODY = 2 * 1024 * 1024
+# Expired rows are overwritten when their URL comes again; the rest is swept now and then.
+SWEEP_EVERY = 500
+GENERATION_ROW = 1
+# The last fifth of an answer's life: the first request then rebuilds it, the others still hit.
+REFRESH_SHARE = 0.2
+_PENDING = "museion_catalogue_changed"
+
+_generation = cast(Table, CacheGeneration.__table__)
+_cache = cast(Table, ResponseCache.__table__)
+_LOOKUP = (
+    select(_generation.c.value, _cache.c.body, _cache.c.expires_at)
+    .select_from(
+        _generation.outerjoin(
+            _cache,
+            and_(
+                _cache.c.key == bindparam("key"),
+                _cache.c.generation == _generation.c.value,
+                _cache.c.expires_at > bindparam("now", type_=_cache.c.expires_at.type),
+            ),
+        )
+    )
+    .where(_generation.c.id == GENERATION_ROW)
+)
+
+
+def catalogue_changed(session: Session) -> None:
+    """What calendars show changes with this transaction: cached answers end when it commits."""
+    session.connection()  # begins the transaction whose commit or rollback decides
+    session.info[_PENDING] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_after_commit(session: Session) -> None:
+    if not session.info.pop(_PENDING, False):
+        return
+    # After the commit, not inside the transaction: a bump inside it would hold the one
+    # generation row locked until commit and serialize every writer on PostgreSQL. A reader that
+    # cached an answer between commit and bump filed it under the old generation, now dead.
+    bump_generation(_engine_of(session))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def bump_generation(engine: Engine) -> None:
+    with engine.execution_options(museion_write=True).begin() as connection:
+        connection.execute(
+            update(_generation)
+            .where(_generation.c.id == GENERATION_ROW)
+            .values(value=_generation.c.value + 1)
+        )
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+class ResponseCacheMiddleware:
+    """Serves stored answers to anonymous calendar GETs and stores fresh ones (see module doc)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        database: Database,
+        seconds: float,
+        zone: ZoneInfo,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self.database = database
+        self.lifetime = timedelta(seconds=seconds)
+        self.refresh_before = self.lifetime * REFRESH_SHARE
+        self.zone = zone
+        self.clock = clock
+        self._stores = 0
+        self._pending: dict[str, asyncio.Future[bytes | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        key = self._key(scope, now)
+        generation, body, expires_at = await to_thread.run_sync(self._lookup, key, now)
+        if body is not None and expires_at - now < self.refresh_before and key not in self._pending:
+            # Rebuild a popular answer shortly before it expires, while the other requests are
+            # still served the stored one: otherwise they would all queue behind one rebuild
+            # whenever it expires.
+            body = None
+        elif body is None and (pending := self._pending.get(key)) is not None:
+            # The same answer is being built in this process: wait for it instead of building
+            # it again (after a change, dozens of requests would rebuild the same page).
+            body = await pending
+        if body is not None:
+            await _send_stored(send, body)
+            return
+        built: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        self._pending[key] = built
+        try:
+            response = _CapturedResponse(send)
+            await self.app(scope, receive, response.send)
+            if response.storable:
+                built.set_result(response.body)
+                await to_thread.run_sync(self._store, key, generation, now, response.body)
+        finally:
+            if not built.done():
+                built.set_result(None)  # no answer to share: the waiting requests build their own
+            if self._pending.get(key) is built:
+                del self._pending[key]
+
+    def _key(self, scope: Scope, now: datetime) -> str:
+        host = next((value for name, value in scope["headers"] if name == b"host"), b"")
+        # The local date belongs to the key: answers without start_at show "today".
+        today = now.astimezone(self.zone).date().isoformat().encode()
+        raw = b"|".join(
+            (scope["scheme"].encode(), host, scope["path"].encode(), scope["query_string"], today)
+        )
+        return hashlib.sha256(raw).hexdigest()
+
+    def _lookup(self, key: str, now: datetime) -> tuple[int, bytes | None, datetime]:
+        with self.database.engine.connect() as connection:
+            row = connection.execute(_LOOKUP, {"key": key, "now": now}).one()
+        return row.value, row.body, row.expires_at or now
+
+    def _store(self, key: str, generation: int, now: datetime, body: bytes) -> None:
+        values = {
+            "key": key,
+            "generation": generation,
+            "expires_at": now + self.lifetime,
+            "body": body,
+        }
+        dialect = postgresql if self.database.backend == "postgresql" else sqlite
+        insert = dialect.insert(_cache).values(values)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[_cache.c.key],
+            set_={name: insert.excluded[name] for name in ("generation", "expires_at", "body")},
+            # Another process may already have stored the answer of a newer generation.
+            where=_cache.c.generation <= insert.excluded.generation,
+        )
+        self._stores += 1
+        try:
+            with self.database.engine.execution_options(museion_write=True).begin() as connection:
+                connection.execute(upsert)
+                if self._stores % SWEEP_EVERY == 0:
+                    connection.execute(_cache.delete().where(_cache.c.expires_at <= now))
+        except OperationalError as error:  # a busy database: the next request stores it
+            log.warning("response cache: answer not stored: %s", error)
+
+
+def _cacheable(scope: Scope) -> bool:
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    if not scope["path"].startswith(CACHED_PATHS):
+        return False
+    return not any(name == b"authorization" for name, _ in scope["headers"])
+
+
+async def _send_stored(send: Send, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-length", str(len(body)).encode()),
+                (b"content-type", b"application/json"),
+                (b"x-museion-cache", b"hit"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _CapturedResponse:
+    """Passes the app's answer through, keeping a copy of a 200 JSON body to store."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._keep = False
+        self._complete = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            self._keep = message["status"] == 200 and headers.get(b"content-type", b"").startswith(
+                b"application/json"
+            )
+            message = {**message, "headers": [*message["headers"], (b"x-museion-cache", b"miss")]}
+        elif message["type"] == "http.response.body" and self._keep:
+            chunk = message.get("body", b"")
+            self._size += len(chunk)
+            self._keep = self._size <= MAX_BODY
+            self._chunks.append(chunk)
+            self._complete = not message.get("more_body", False)
+        await self._send(message)
+
+    @property
+    def storable(self) -> bool:
+        return self._keep and self._complete
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self._chunks)

@@ -1,0 +1,214 @@
+"""The shared response cache of anonymous calendar reads (museion.system.cache).
+
+Each test has a database of its own with committed demo data: the cache reads and writes
+through its own connections, so it cannot see the rolled-back transactions other tests use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from starlette.types import Receive, Scope, Send
+
+from museion.app import create_app
+from museion.catalogue.events.models import EventDate
+from museion.config import Settings
+from museion.db import Database
+from museion.demo.loader import load_demo
+from museion.migrations import upgrade
+from museion.system.cache import ResponseCacheMiddleware, catalogue_changed
+from museion.system.models import CacheGeneration, ResponseCache
+from tests.conftest import ZONE, bearer, demo_today
+
+LIFETIME = 10.0
+
+
+@dataclass
+class Clock:
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Instance:
+    database: Database
+    settings: Settings
+    clock: Clock
+
+    def client(self) -> TestClient:
+        """A client of one more app process on the same database."""
+        app = create_app(self.settings, self.database)
+        for middleware in app.user_middleware:
+            if middleware.cls.__name__ == "ResponseCacheMiddleware":
+                middleware.kwargs["clock"] = self.clock
+        return TestClient(app)
+
+    def cancel(self, date_id: int, *, announce: bool) -> None:
+        with self.database.session() as session:
+            session.execute(
+                update(EventDate).where(EventDate.id == date_id).values(status="cancelled")
+            )
+            if announce:
+                catalogue_changed(session)
+
+    def generation(self) -> int:
+        with self.database.session(write=False) as session:
+            return session.scalars(select(CacheGeneration.value)).one()
+
+
+@pytest.fixture
+def instance(empty_database_url: str, tmp_path: Path) -> Iterator[Instance]:
+    database = Database(empty_database_url)
+    upgrade(database)
+    with database.session() as session:
+        load_demo(session, today=demo_today(), zone=ZoneInfo(ZONE))
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=empty_database_url,
+        media_dir=tmp_path / "media",
+        time_zone=ZONE,
+        cache_seconds=LIFETIME,
+    )
+    try:
+        yield Instance(database, settings, Clock())
+    finally:
+        database.dispose()
+
+
+def first_listed_date(client: TestClient) -> tuple[int, dict[str, object]]:
+    response = client.get("/api/v4/dates?per_page=5")
+    assert response.status_code == 200
+    dates = response.json()["dates"]
+    return dates[0]["id"], response.json()
+
+
+def test_a_repeated_anonymous_calendar_read_is_answered_from_the_cache(
+    instance: Instance,
+) -> None:
+    with instance.client() as client:
+        first = client.get("/api/v4/dates?per_page=5")
+        second = client.get("/api/v4/dates?per_page=5")
+        other_page = client.get("/api/v4/dates?per_page=5&page=2")
+    assert first.headers["x-museion-cache"] == "miss"
+    assert second.headers["x-museion-cache"] == "hit"
+    assert other_page.headers["x-museion-cache"] == "miss"
+    assert second.content == first.content
+    assert second.headers["content-type"] == "application/json"
+    assert other_page.json()["dates"] != first.json()["dates"]
+
+
+def test_every_app_process_shares_the_cache(instance: Instance) -> None:
+    with instance.client() as one, instance.client() as another:
+        stored = one.get("/api/v4/events?per_page=3")
+        served = another.get("/api/v4/events?per_page=3")
+    assert (stored.headers["x-museion-cache"], served.headers["x-museion-cache"]) == ("miss", "hit")
+    assert served.content == stored.content
+
+
+def test_token_requests_errors_and_other_paths_are_never_cached(instance: Instance) -> None:
+    with instance.client() as client:
+        for _ in range(2):
+            with_token = client.get("/api/v4/dates?per_page=5", headers=bearer("demo-reseller"))
+            missing = client.get("/api/v4/events/999999")
+            museums = client.get("/api/v4/museums")
+            assert "x-museion-cache" not in with_token.headers
+            assert missing.status_code == 404
+            assert missing.headers["x-museion-cache"] == "miss"
+            assert "x-museion-cache" not in museums.headers
+        revoked = client.get("/api/v4/dates?per_page=5", headers=bearer("no-such-token"))
+    assert revoked.status_code == 401
+    with instance.database.session(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(ResponseCache)) == 0
+
+
+def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> None:
+    with instance.client() as client:
+        date_id, _ = first_listed_date(client)
+        instance.cancel(date_id, announce=True)
+        after = client.get("/api/v4/dates?per_page=5")
+    assert after.headers["x-museion-cache"] == "miss"
+    assert date_id not in [listed["id"] for listed in after.json()["dates"]]
+
+
+def fail_a_change(database: Database) -> None:
+    with database.session() as session:
+        catalogue_changed(session)
+        raise RuntimeError("the change fails")
+
+
+def test_a_rolled_back_change_keeps_the_cache(instance: Instance) -> None:
+    generation = instance.generation()
+    with pytest.raises(RuntimeError):
+        fail_a_change(instance.database)
+    with Session(instance.database.engine) as session:
+        catalogue_changed(session)
+        session.rollback()
+        session.commit()  # the next transaction of the same session changed nothing
+    assert instance.generation() == generation
+    with instance.database.session() as session:
+        catalogue_changed(session)
+    assert instance.generation() == generation + 1
+
+
+def test_answers_expire_so_time_bound_fields_stay_current(instance: Instance) -> None:
+    with instance.client() as client:
+        date_id, before = first_listed_date(client)
+        # A change that forgot to call catalogue_changed is still bounded by the lifetime.
+        instance.cancel(date_id, announce=False)
+        instance.clock.now += LIFETIME / 2
+        stale = client.get("/api/v4/dates?per_page=5")
+        instance.clock.now += LIFETIME / 2
+        fresh = client.get("/api/v4/dates?per_page=5")
+    assert stale.headers["x-museion-cache"] == "hit"
+    assert stale.json() == before
+    assert fresh.headers["x-museion-cache"] == "miss"
+    assert date_id not in [listed["id"] for listed in fresh.json()["dates"]]
+
+
+def test_an_answer_about_to_expire_is_rebuilt_by_one_request(instance: Instance) -> None:
+    with instance.client() as client:
+        client.get("/api/v4/dates?per_page=5")
+        instance.clock.now += LIFETIME * 0.9
+        rebuilt = client.get("/api/v4/dates?per_page=5")
+        instance.clock.now += LIFETIME * 0.5  # past the first answer's end, not the rebuilt one's
+        served = client.get("/api/v4/dates?per_page=5")
+    assert rebuilt.headers["x-museion-cache"] == "miss"
+    assert served.headers["x-museion-cache"] == "hit"
+
+
+def test_concurrent_misses_of_one_answer_build_it_once(instance: Instance) -> None:
+    builds = 0
+
+    async def slow_calendar(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal builds
+        builds += 1
+        await asyncio.sleep(0.5)  # long enough for every request to arrive meanwhile
+        body = b'{"dates":[]}'
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"12")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    cache = ResponseCacheMiddleware(
+        slow_calendar, database=instance.database, seconds=LIFETIME, zone=ZoneInfo(ZONE)
+    )
+
+    async def fire() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=cache)
+        async with httpx.AsyncClient(transport=transport, base_url="http://museum") as client:
+            return await asyncio.gather(*(client.get("/api/v4/dates") for _ in range(8)))
+
+    responses = asyncio.run(fire())
+    assert builds == 1
+    assert sorted(r.headers["x-museion-cache"] for r in responses) == ["hit"] * 7 + ["miss"]
+    assert {r.content for r in responses} == {b'{"dates":[]}'}
