@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
 from museion.auth import get_principal
+from museion.availability.routes import router as tickets_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
@@ -71,7 +72,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Every API endpoint checks a presented token, even those that would answer the public.
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(get_principal)])
-    routers = (system_router, museums_router, exhibitions_router, events_router, lookups_router)
+    routers = (
+        system_router,
+        museums_router,
+        exhibitions_router,
+        events_router,
+        tickets_router,
+        lookups_router,
+    )
     for router in routers:
         api.include_router(router)
     app.include_router(api)

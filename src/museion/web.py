@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -112,6 +112,14 @@ async def get_render(
 
 
 RenderDep = Annotated[Render, Depends(get_render)]
+
+
+async def get_now() -> datetime:
+    """The request's clock; tests override this dependency to travel in time."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
 
 
 class Meta(BaseModel):
