@@ -21,9 +21,12 @@ from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
 from museion.system.routes import router as system_router
-from museion.web import RejectNulMiddleware
+from museion.web import RejectNulMiddleware, WriteGate
 
 API_PREFIX = "/api/v4"
+# Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
+# connection pool (10 + 10 overflow), so a lock holder always finds a thread and a connection.
+POSTGRES_WRITERS = 8
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     install_error_handlers(app)
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
