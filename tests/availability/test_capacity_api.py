@@ -234,7 +234,8 @@ def test_calendar_any_and_all(client: TestClient, session: Session, clock: Clock
     }
     response = client.get("/api/v4/tickets/calendar", params={**params, "depth": "all"})  # type: ignore[arg-type]
     data = response.json()["data"]
-    assert data["2027-05-03"] == [] and data["2027-05-06"] == []
+    assert data["2027-05-03"] == []
+    assert data["2027-05-06"] == []
     assert data["2027-05-04"] == [
         {
             "quota": {

@@ -58,7 +58,11 @@ AFTER_SALE = _t(
 
 
 def _content(shop_title: Text, description: Text) -> dict[str, Text]:
-    return {"shop_title": shop_title, "shop_description": description}
+    return {
+        "shop_title": shop_title,
+        "shop_sub_title": _t("Online-Ticket", "Online ticket"),
+        "shop_description": description,
+    }
 
 
 def load_demo_tickets(session: Session, *, museum_ids: dict[str, int], today: date) -> DemoTickets:
