@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
 from museion.auth import get_principal
+from museion.availability.routes import router as tickets_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
@@ -21,9 +22,12 @@ from museion.db import Database
 from museion.errors import install_error_handlers
 from museion.system.cache import ResponseCacheMiddleware
 from museion.system.routes import router as system_router
-from museion.web import RejectNulMiddleware
+from museion.web import RejectNulMiddleware, WriteGate
 
 API_PREFIX = "/api/v4"
+# Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
+# connection pool (10 + 10 overflow), so a lock holder always finds a thread and a connection.
+POSTGRES_WRITERS = 8
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             zone=settings.zone,
         )
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -79,7 +84,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Every API endpoint checks a presented token, even those that would answer the public.
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(get_principal)])
-    routers = (system_router, museums_router, exhibitions_router, events_router, lookups_router)
+    routers = (
+        system_router,
+        museums_router,
+        exhibitions_router,
+        events_router,
+        tickets_router,
+        lookups_router,
+    )
     for router in routers:
         api.include_router(router)
     app.include_router(api)

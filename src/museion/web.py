@@ -6,10 +6,11 @@ on the event loop instead of sending each one through the thread pool.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from museion.auth import Access, PrincipalDep
 from museion.config import Settings
-from museion.db import MAX_ID
+from museion.db import MAX_ID, SAFE_METHODS
 from museion.errors import Forbidden, Unprocessable, error_response
 
 # A translatable attribute on the wire: a string (one locale) or {"de": ..., "en": ...} (locale[]).
@@ -112,6 +113,14 @@ async def get_render(
 
 
 RenderDep = Annotated[Render, Depends(get_render)]
+
+
+async def get_now() -> datetime:
+    """The request's clock; tests override this dependency to travel in time."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
 
 
 class Meta(BaseModel):
@@ -229,3 +238,25 @@ class RejectNulMiddleware:
                 await error_response(404, "not found")(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class WriteGate:
+    """At most `limit` write requests (POST, PUT, PATCH, DELETE) of this process run at once;
+    the others wait on the event loop, holding neither a worker thread nor a connection.
+
+    Writers queue for each other inside the database (slot row locks; SQLite's one write lock).
+    Without the gate, fifty waiting writers can occupy every worker thread, and the writer that
+    holds the lock then gets no thread to finish its response: everyone waits for the lock
+    timeout and answers 503. SQLite serializes writers anyway, so there the limit is 1.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.semaphore = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        async with self.semaphore:
+            await self.app(scope, receive, send)

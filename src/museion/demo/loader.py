@@ -20,6 +20,7 @@ from museion.db import Base
 from museion.demo import content
 from museion.demo.events import DemoEvents, load_demo_events, write_event_placeholder_pictures
 from museion.demo.pictures import PICTURE_SIZES, placeholder_svg
+from museion.demo.tickets import DemoTickets, load_demo_tickets
 from museion.system.cache import catalogue_changed
 from museion.system.models import InstanceSetting
 from museion.tokens import service as tokens
@@ -47,6 +48,7 @@ class DemoInstance:
     exhibition_ids: list[int] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # secret -> access
     events: DemoEvents | None = None
+    tickets: DemoTickets | None = None
 
 
 def holds_demo_data(session: Session) -> bool:
@@ -83,6 +85,7 @@ def load_demo(
         session.flush()
         demo.exhibition_ids.append(exhibition.id)
     demo.events = load_demo_events(session, museum_ids=demo.museum_ids, today=today, zone=zone)
+    demo.tickets = load_demo_tickets(session, museum_ids=demo.museum_ids, today=today)
     for secret, access, museum_key, name in DEMO_TOKENS:
         museum_ids = [demo.museum_ids[museum_key]] if museum_key else []
         tokens.create_token(session, access=access, name=name, museum_ids=museum_ids, secret=secret)

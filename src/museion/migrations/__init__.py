@@ -17,11 +17,13 @@ MIGRATION_LOCK_ID = 0x6D757365
 
 def import_models() -> None:
     """Import every models module so Base.metadata knows every table."""
+    from museion.availability import models as _availability  # noqa: F401
     from museion.catalogue import models as _catalogue  # noqa: F401
     from museion.catalogue.events import models as _events  # noqa: F401
     from museion.catalogue.exhibitions import models as _exhibitions  # noqa: F401
     from museion.catalogue.lookups import models as _lookups  # noqa: F401
     from museion.catalogue.museums import models as _museums  # noqa: F401
+    from museion.catalogue.tickets import models as _tickets  # noqa: F401
     from museion.system import models as _system  # noqa: F401
     from museion.tokens import models as _tokens  # noqa: F401
 

@@ -64,3 +64,16 @@ def existing_museum_ids(session: Session, museum_ids: Collection[int]) -> set[in
     if not museum_ids:
         return set()
     return set(session.scalars(select(Museum.id).where(Museum.id.in_(museum_ids))))
+
+
+def all_opening_rules(
+    session: Session, museum_ids: Collection[int]
+) -> tuple[list[OpeningHour], list[OpeningException]]:
+    """Every weekday rule and exception of some museums (few rows each), for batch lookups."""
+    if not museum_ids:
+        return [], []
+    hours = session.scalars(select(OpeningHour).where(OpeningHour.museum_id.in_(museum_ids)))
+    exceptions = session.scalars(
+        select(OpeningException).where(OpeningException.museum_id.in_(museum_ids))
+    )
+    return list(hours), list(exceptions)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from museion.auth import Principal
 from museion.catalogue.museums import queries
-from museion.catalogue.museums.models import Museum, OpeningException
+from museion.catalogue.museums.models import Museum, OpeningException, OpeningHour
 from museion.db import search_pattern
 from museion.errors import NotFound
 
@@ -59,6 +59,28 @@ def opening_hours(
     """A dated exception beats a yearly one, which beats the weekday rule; no rule: closed."""
     get_museum(session, principal, museum_id)
     hour, exceptions = queries.opening_rules(session, museum_id, day)
+    return _day_hours(day, hour, exceptions, zone)
+
+
+def opening_days(
+    session: Session, museum_ids: Collection[int], days: Collection[date], zone: ZoneInfo
+) -> dict[int, dict[date, DayHours]]:
+    """Opening hours of several museums on several days, from two queries (same rules as above)."""
+    hours, exceptions = queries.all_opening_rules(session, museum_ids)
+    weekly = {(h.museum_id, h.weekday): h for h in hours}
+    result: dict[int, dict[date, DayHours]] = {museum_id: {} for museum_id in museum_ids}
+    for museum_id in museum_ids:
+        own = [e for e in exceptions if e.museum_id == museum_id]
+        for day in days:
+            result[museum_id][day] = _day_hours(
+                day, weekly.get((museum_id, day.isoweekday())), own, zone
+            )
+    return result
+
+
+def _day_hours(
+    day: date, hour: OpeningHour | None, exceptions: list[OpeningException], zone: ZoneInfo
+) -> DayHours:
     exception = _applicable_exception(exceptions, day)
     if exception is not None:
         opens, closes, note = exception.opens, exception.closes, exception.note or None

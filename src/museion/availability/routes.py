@@ -1,0 +1,324 @@
+"""/tickets...: the ticket catalogue with quota ids, live capacity, calendar, reservations
+(go~mus tickets.md, reservations.md). The fixed paths come before /tickets/{ticket_id}."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from museion.auth import PrincipalDep
+from museion.availability import reservations, service
+from museion.availability.models import Reservation
+from museion.availability.schemas import (
+    CALENDAR_TIME,
+    CalendarEntryOut,
+    CalendarQuotaOut,
+    CapacitiesEnvelope,
+    CapacityEnvelope,
+    QuotaCapacitiesOut,
+    ReservationCreate,
+    ReservationEnvelope,
+    ReservationOut,
+    ReservationUpdate,
+    TicketCalendarAllEnvelope,
+    TicketCalendarAnyEnvelope,
+)
+from museion.catalogue.events.filters import Depth, EndAt, StartAt
+from museion.catalogue.tickets.filters import Bookable, TicketFilterDep, ValidAt
+from museion.catalogue.tickets.schemas import (
+    TicketContentOut,
+    TicketContentsEnvelope,
+    TicketDetailOut,
+    TicketEnvelope,
+    TicketOut,
+    TicketsEnvelope,
+)
+from museion.db import SessionDep
+from museion.errors import Unprocessable
+from museion.web import (
+    ApiDate,
+    NowDep,
+    PaginationDep,
+    PathId,
+    Render,
+    RenderDep,
+    SettingsDep,
+    id_list,
+)
+
+router = APIRouter(tags=["tickets"])
+
+_ticket_ids = id_list("ticket_ids", description="The tickets asked about (required).")
+TicketIds = Annotated[list[int] | None, Depends(_ticket_ids)]
+Day = Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")]
+Token = Annotated[str, Path(min_length=1, max_length=64)]
+MAX_TOKENS = 100
+
+
+async def _reservation_tokens(
+    bracket: Annotated[
+        list[str] | None,
+        Query(
+            alias="reservations[]",
+            max_length=64,
+            description="Your own reservation tokens: their units count as free for you.",
+        ),
+    ] = None,
+    plain: Annotated[
+        list[str] | None, Query(alias="reservations", max_length=64, include_in_schema=False)
+    ] = None,
+) -> list[str]:
+    tokens = list(dict.fromkeys([*(bracket or []), *(plain or [])]))
+    if len(tokens) > MAX_TOKENS:
+        raise Unprocessable(f"at most {MAX_TOKENS} reservations[] at once")
+    return tokens
+
+
+OwnTokens = Annotated[list[str], Depends(_reservation_tokens)]
+
+
+def _required(ticket_ids: list[int] | None) -> list[int]:
+    if not ticket_ids:
+        raise Unprocessable("ticket_ids[] is required")
+    return ticket_ids
+
+
+def _today(settings: SettingsDep, now: datetime) -> date:
+    return now.astimezone(settings.zone).date()
+
+
+def _key(moment: datetime, render: Render) -> str:
+    return render.time(moment).isoformat()
+
+
+@router.get("/tickets", summary="List of tickets")
+def list_tickets(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    pagination: PaginationDep,
+    now: NowDep,
+    f: TicketFilterDep,
+    by_bookable: Bookable = None,
+    valid_at: ValidAt = None,
+) -> TicketsEnvelope:
+    total, found, quota_ids = service.ticket_page(
+        session,
+        principal,
+        replace(f, valid_at=valid_at or _today(settings, now)),
+        bookable=by_bookable,
+        offset=pagination.offset,
+        limit=pagination.per_page,
+    )
+    return TicketsEnvelope(
+        tickets=[
+            TicketOut.build(t, service.is_bookable(t, principal), quota_ids[t.id], render)
+            for t in found
+        ],
+        meta=pagination.meta(total),
+    )
+
+
+# Fixed paths first: /tickets/{ticket_id} would otherwise catch them.
+
+
+@router.get("/tickets/capacities", summary="Free and configured capacity per quota, one day")
+def ticket_capacities(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+    ticket_ids: TicketIds,
+    own_tokens: OwnTokens,
+    date: Day = None,
+) -> CapacitiesEnvelope:
+    found = service.quota_capacities(
+        session,
+        principal,
+        _required(ticket_ids),
+        date or _today(settings, now),
+        settings.zone,
+        now,
+        own_tokens,
+    )
+    return CapacitiesEnvelope(
+        data={
+            str(quota_id): QuotaCapacitiesOut(
+                tickets=q.ticket_ids,
+                capacities={_key(t, render): n for t, n in q.capacities.items()},
+                total_capacities={_key(t, render): n for t, n in q.total_capacities.items()},
+            )
+            for quota_id, q in found.items()
+        }
+    )
+
+
+@router.get("/tickets/calendar", summary="Per day: is anything bookable (any) or what (all)")
+def ticket_calendar(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+    f: TicketFilterDep,
+    own_tokens: OwnTokens,
+    start_at: StartAt = None,
+    end_at: EndAt = None,
+    depth: Depth = "any",
+    by_bookable: Bookable = None,
+) -> TicketCalendarAnyEnvelope | TicketCalendarAllEnvelope:
+    days = service.calendar_days(start_at, end_at, _today(settings, now), settings.zone)
+    args = (session, principal, f, days, settings.zone, now)
+    if depth == "any":
+        busy = service.calendar_any(*args, bookable=by_bookable, own_tokens=own_tokens)
+        return TicketCalendarAnyEnvelope(data={day.isoformat(): b for day, b in busy.items()})
+    per_day = service.calendar_all(*args, bookable=by_bookable, own_tokens=own_tokens)
+    return TicketCalendarAllEnvelope(
+        data={
+            day.isoformat(): [
+                CalendarEntryOut(
+                    quota=CalendarQuotaOut(
+                        id=q.quota_id,
+                        tickets=q.ticket_ids,
+                        capacities=[
+                            {render.time(t).strftime(CALENDAR_TIME): n}
+                            for t, n in q.capacities.items()
+                        ],
+                    )
+                )
+                for q in quotas
+            ]
+            for day, quotas in per_day.items()
+        }
+    )
+
+
+@router.get("/tickets/content", summary="Content attributes of a set of tickets")
+def ticket_contents(
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    pagination: PaginationDep,
+    ticket_ids: TicketIds,
+    attr: Annotated[
+        str | None, Query(max_length=100, description="Only this content attribute.")
+    ] = None,
+) -> TicketContentsEnvelope:
+    total, found = service.ticket_contents(
+        session,
+        principal,
+        _required(ticket_ids),
+        offset=pagination.offset,
+        limit=pagination.per_page,
+    )
+    return TicketContentsEnvelope(
+        data=[TicketContentOut.build(t, attr, render) for t in found], meta=pagination.meta(total)
+    )
+
+
+def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnvelope:
+    return ReservationEnvelope(
+        reservation=ReservationOut(
+            token=reservation.token,
+            quantity=reservation.quantity,
+            ticket_id=reservation.ticket_id,
+            start_at=render.time(reservation.start_at),
+            valid_until=render.time(reservation.valid_until),
+        )
+    )
+
+
+@router.post(
+    "/tickets/reservations", status_code=201, summary="Hold tickets for 5 minutes (a reservation)"
+)
+def create_reservation(
+    body: ReservationCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ReservationEnvelope:
+    reservation = reservations.reserve_tickets(
+        session,
+        principal,
+        ticket_id=body.reservation.ticket_id,
+        quantity=body.reservation.quantity,
+        start_at=body.reservation.start_at,
+        zone=settings.zone,
+        now=now,
+    )
+    return _reservation_out(reservation, render)
+
+
+@router.put("/tickets/reservations/{token}", summary="Change the quantity of a hold; refreshes it")
+def update_reservation(
+    token: Token,
+    body: ReservationUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ReservationEnvelope:
+    reservation = reservations.refresh_reservation(
+        session,
+        principal,
+        token=token,
+        quantity=body.reservation.quantity,
+        zone=settings.zone,
+        now=now,
+    )
+    return _reservation_out(reservation, render)
+
+
+@router.delete(
+    "/tickets/reservations/{token}",
+    status_code=204,
+    response_class=Response,
+    summary="Release a hold at once",
+)
+def delete_reservation(token: Token, session: SessionDep) -> Response:
+    reservations.release_reservation(session, token)
+    return Response(status_code=204)
+
+
+@router.get("/tickets/{ticket_id}", summary="Details of a ticket")
+def show_ticket(
+    ticket_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    valid_at: ValidAt = None,
+) -> TicketEnvelope:
+    ticket, quota_ids = service.ticket_detail(session, principal, ticket_id)
+    bookable = service.is_bookable(ticket, principal)
+    return TicketEnvelope(ticket=TicketDetailOut.build_detail(ticket, bookable, quota_ids, render))
+
+
+@router.get("/tickets/{ticket_id}/capacity", summary="Free units per entry time of one day")
+def ticket_capacity(
+    ticket_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+    own_tokens: OwnTokens,
+    date: Day = None,
+) -> CapacityEnvelope:
+    free = service.ticket_capacity(
+        session,
+        principal,
+        ticket_id,
+        date or _today(settings, now),
+        settings.zone,
+        now,
+        own_tokens,
+    )
+    return CapacityEnvelope(data={_key(t, render): n for t, n in free.items()})

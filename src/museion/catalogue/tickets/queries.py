@@ -1,0 +1,139 @@
+"""Ticket statements: one filtered, ordered page with batch-loaded links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from museion.catalogue.models import Location
+from museion.catalogue.museums.models import Museum
+from museion.catalogue.tickets.models import Ticket, TicketExhibition, TicketMuseum, TicketType
+from museion.db import paginate
+
+# go~mus: without a type filter, every ticket but annual passes.
+DEFAULT_TYPES = (TicketType.NORMAL, TicketType.TIME_SLOT)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """The go~mus ticket filters; None means "not filtered"."""
+
+    museum_ids: Sequence[int] | None = None
+    exhibition_ids: Sequence[int] | None = None
+    ticket_ids: Sequence[int] | None = None
+    types: Sequence[TicketType] | None = None
+    free_timing: bool | None = None
+    search: str | None = None
+    valid_at: date | None = None
+    # Sub tickets of combined tickets are not sold on their own; lists leave them out.
+    sub_tickets: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Which sales channel flag(s) make a ticket bookable for the caller."""
+
+    columns: tuple[str, ...]
+
+    def bookable(self) -> ColumnElement[bool]:
+        return or_(*(getattr(Ticket, name).is_(True) for name in self.columns))
+
+
+def ticket_conditions(f: TicketFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.museum_ids is not None:
+        in_museums = select(TicketMuseum.ticket_id).where(TicketMuseum.museum_id.in_(f.museum_ids))
+        conditions.append(Ticket.id.in_(in_museums))
+    if f.exhibition_ids is not None:
+        shown = select(TicketExhibition.ticket_id).where(
+            TicketExhibition.exhibition_id.in_(f.exhibition_ids)
+        )
+        conditions.append(Ticket.id.in_(shown))
+    if f.ticket_ids is not None:
+        conditions.append(Ticket.id.in_(f.ticket_ids))
+    types = DEFAULT_TYPES if f.types is None else f.types
+    conditions.append(Ticket.ticket_type.in_([t.value for t in types]))
+    if f.free_timing is not None:
+        conditions.append(Ticket.free_timing.is_(f.free_timing))
+    if f.search:
+        conditions.append(Ticket.search_text.contains(f.search, autoescape=True))
+    if f.valid_at is not None:
+        conditions.append(or_(Ticket.valid_from.is_(None), Ticket.valid_from <= f.valid_at))
+        conditions.append(or_(Ticket.valid_to.is_(None), Ticket.valid_to >= f.valid_at))
+    if not f.sub_tickets:
+        conditions.append(Ticket.parent_id.is_(None))
+    return conditions
+
+
+def _links() -> list[LoaderOption]:
+    return [
+        selectinload(Ticket.museums),
+        selectinload(Ticket.exhibitions),
+        selectinload(Ticket.sub_tickets).selectinload(Ticket.museums),
+    ]
+
+
+def _selected(f: TicketFilter, channel: Channel, bookable: bool | None) -> Select[Ticket]:
+    statement = select(Ticket).where(*ticket_conditions(f))
+    if bookable is not None:
+        condition = channel.bookable() & Ticket.parent_id.is_(None)
+        statement = statement.where(condition if bookable else ~condition)
+    return statement.order_by(Ticket.sort_order, Ticket.id)
+
+
+def list_tickets(
+    session: Session,
+    f: TicketFilter,
+    *,
+    channel: Channel,
+    bookable: bool | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Ticket]]:
+    statement = _selected(f, channel, bookable).options(*_links())
+    return paginate(session, statement, offset=offset, limit=limit)
+
+
+def all_tickets(
+    session: Session, f: TicketFilter, *, channel: Channel, bookable: bool | None
+) -> list[Ticket]:
+    """Every matching ticket (calendars and capacities look at all of them at once)."""
+    statement = _selected(f, channel, bookable).options(*_links())
+    return list(session.scalars(statement))
+
+
+def get_ticket(
+    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
+) -> Ticket | None:
+    f = TicketFilter(
+        ticket_ids=[ticket_id], museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
+    )
+    statement = (
+        select(Ticket)
+        .where(*ticket_conditions(f))
+        .options(
+            *_links(),
+            selectinload(Ticket.museums).joinedload(Museum.location).joinedload(Location.country),
+        )
+    )
+    return session.scalars(statement).first()
+
+
+def ticket_contents(
+    session: Session,
+    ticket_ids: Sequence[int],
+    *,
+    museum_ids: Sequence[int] | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Ticket]]:
+    f = TicketFilter(
+        ticket_ids=ticket_ids, museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
+    )
+    statement = select(Ticket).where(*ticket_conditions(f)).order_by(Ticket.id)
+    return paginate(session, statement, offset=offset, limit=limit)
