@@ -20,6 +20,13 @@ class Settings(BaseSettings):
         "sqlite:///./museion.db",
         description="SQLAlchemy URL; `postgresql://...` is used through psycopg 3.",
     )
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each server process keeps (workers x this must "
+        "stay below the server's max_connections).",
+    )
     time_zone: str = Field("Europe/Berlin", description="IANA zone all API times are shown in.")
     currency: str = Field("EUR", description="ISO 4217 code of all prices.")
     locales: Annotated[list[str], NoDecode] = Field(
@@ -42,7 +49,7 @@ class Settings(BaseSettings):
         description="Origins browsers may call the API from, comma separated.",
     )
     cache_seconds: float = Field(
-        10,
+        30,
         ge=0,
         le=3600,
         description="How long anonymous calendar answers may be served from the shared cache; "
