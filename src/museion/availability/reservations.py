@@ -7,7 +7,7 @@ after it was made. Expired holds simply stop counting (`valid_until > now` every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Principal
 from museion.availability import queries
-from museion.availability.models import Reservation
+from museion.availability.models import Reservation, TicketSale
 from museion.availability.service import (
     RESERVATION_MAX_AGE,
     RESERVATION_TTL,
@@ -25,6 +25,7 @@ from museion.availability.service import (
     picture,
 )
 from museion.availability.slots import Slot
+from museion.catalogue.events.models import EventBooking, EventDate
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.errors import NotFound, Unprocessable
@@ -37,13 +38,14 @@ def claim(
     quantity: int,
     now: datetime,
     *,
-    except_token: str | None = None,
+    except_tokens: Sequence[str] = (),
 ) -> None:
     """Take `quantity` units at `start` in every quota of `capacities` (quota id -> configured
     capacity), or raise SoldOut. The hold or sale is written by the caller in the same
     transaction, while the slot locks are still held.
 
-    `except_token`: a hold being resized; its own units are not counted against it.
+    `except_tokens`: holds being resized or turned into a sale; their own units are not
+    counted against them.
     """
     if not capacities:
         raise SoldOut("this ticket has no capacity")
@@ -58,7 +60,7 @@ def claim(
         start,
         start + timedelta(microseconds=1),
         now,
-        except_tokens=[except_token] if except_token else [],
+        except_tokens=list(except_tokens),
     )
     for quota_id, at in keys:
         if capacities[quota_id] - used.get((quota_id, at), 0) < quantity:
@@ -158,7 +160,7 @@ def refresh_reservation(
     if quantity > reservation.quantity:
         # Growing takes capacity like a new hold does: lock, recount (without this hold), check.
         _, capacities = _slot(session, ticket, reservation.start_at, zone, now)
-        claim(session, capacities, reservation.start_at, quantity, now, except_token=token)
+        claim(session, capacities, reservation.start_at, quantity, now, except_tokens=[token])
     valid_until = min(
         now.replace(microsecond=0) + RESERVATION_TTL, reservation.created_at + RESERVATION_MAX_AGE
     )
@@ -178,3 +180,84 @@ def release_reservation(session: Session, token: str) -> None:
     """Give the units back at once (they would come back by themselves on expiry)."""
     if queries.delete_reservation(session, token) == 0:
         raise NotFound("reservation not found")
+
+
+# --- Sales: what orders take ---------------------------------------------------------------------
+
+
+def _held_for_sale(
+    session: Session, tokens: Sequence[str], ticket: Ticket, start: datetime, now: datetime
+) -> list[str]:
+    """The live holds an order item names; each must be of this ticket at this entry time."""
+    tokens = list(dict.fromkeys(tokens))
+    live = {r.token: r for r in queries.live_reservations(session, tokens, now)} if tokens else {}
+    for token in tokens:
+        found = live.get(token)
+        if found is None:
+            raise ReservationExpired(f"reservation {token} is unknown or not valid anymore")
+        if found.ticket_id != ticket.id or found.start_at != start:
+            raise Unprocessable(f"reservation {token} holds another ticket or entry time")
+    return tokens
+
+
+def sell_tickets(
+    session: Session,
+    principal: Principal,
+    ticket: Ticket,
+    *,
+    quantity: int,
+    start_at: datetime,
+    reservation_tokens: Sequence[str],
+    live_until: datetime,
+    zone: ZoneInfo,
+    now: datetime,
+) -> TicketSale:
+    """Sell `quantity` of a ticket at one of its entry times, taking the units of the named
+    holds first (they are used up) and claiming the rest, or raise SoldOut. The sale counts
+    until `live_until` unless the order is made binding (see TicketSale)."""
+    _check_ticket(ticket, principal)
+    _check_quantity(ticket, quantity)
+    slot, capacities = _slot(session, ticket, start_at, zone, now)
+    tokens = _held_for_sale(session, reservation_tokens, ticket, slot.start, now)
+    claim(session, capacities, slot.start, quantity, now, except_tokens=tokens)
+    if tokens:
+        queries.delete_reservations(session, tokens)
+    sale = TicketSale(
+        ticket_id=ticket.id, quantity=quantity, start_at=slot.start, live_until=live_until
+    )
+    session.add(sale)
+    session.flush()
+    return sale
+
+
+def book_seats(
+    session: Session, event_date: EventDate, quantity: int, live_until: datetime, now: datetime
+) -> EventBooking:
+    """Book `quantity` seats of a date, or raise SoldOut (not bookable: Unprocessable).
+
+    Seats are counted from the live bookings, under the date's row lock (see EventBooking):
+    no counter to keep in step, and bookings of orders never finalized stop counting alone.
+    """
+    locked = queries.lock_date(session, event_date.id, now)
+    if locked is None:
+        raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
+    seats_max, seats_booked = locked
+    free = seats_max - seats_booked - queries.booked_seats(session, event_date.id, now)
+    if free < quantity:
+        raise SoldOut(f"sold out: date {event_date.id} has {max(free, 0)} seats left")
+    booking = EventBooking(date_id=event_date.id, quantity=quantity, live_until=live_until)
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def end_sales(
+    session: Session,
+    *,
+    sale_ids: Sequence[int] = (),
+    booking_ids: Sequence[int] = (),
+    live_until: datetime | None,
+) -> None:
+    """Make sales and bookings binding (None), or end them at `live_until` (capacity returns)."""
+    queries.end_sales(session, sale_ids, live_until)
+    queries.end_bookings(session, booking_ids, live_until)

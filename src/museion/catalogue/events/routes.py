@@ -286,7 +286,7 @@ def show_date(
     render: RenderDep,
 ) -> DateEnvelope:
     now = _now()
-    event_date = service.get_date(session, principal, event_id, date_id)
+    event_date = service.get_date(session, principal, event_id, date_id, now)
     out = _date_out(event_date, principal, render, now)
     seatings = []
     if event_date.seating is not None:
