@@ -20,6 +20,7 @@ from museion.catalogue.museums.routes import router as museums_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
+from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware
 from museion.system.routes import router as system_router
 from museion.web import RejectNulMiddleware, WriteGate
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         events_router,
         tickets_router,
         lookups_router,
+        orders_router,
     )
     for router in routers:
         api.include_router(router)

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         description="How long anonymous calendar answers may be served from the shared cache; "
         "changes to dates end them at once. 0 turns the cache off.",
     )
+    order_pending_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="Orders not finalized within this many minutes release their capacity.",
+    )
     system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
     release: str = Field("Amphora", description="Release name reported by /version.")
 

@@ -7,7 +7,8 @@ after it was made. Expired holds simply stop counting (`valid_until > now` every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,6 +186,17 @@ def release_reservation(session: Session, token: str) -> None:
 # --- Sales: what orders take ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SalePlan:
+    """A checked ticket line of an order: what `sell_tickets` will claim and write."""
+
+    ticket: Ticket
+    quantity: int
+    start: datetime
+    capacities: dict[int, int]  # quota id -> configured capacity at `start`
+    tokens: list[str]  # live holds of this ticket at `start`, used up by the sale
+
+
 def _held_for_sale(
     session: Session, tokens: Sequence[str], ticket: Ticket, start: datetime, now: datetime
 ) -> list[str]:
@@ -200,7 +212,7 @@ def _held_for_sale(
     return tokens
 
 
-def sell_tickets(
+def plan_sale(
     session: Session,
     principal: Principal,
     ticket: Ticket,
@@ -208,22 +220,41 @@ def sell_tickets(
     quantity: int,
     start_at: datetime,
     reservation_tokens: Sequence[str],
-    live_until: datetime,
     zone: ZoneInfo,
     now: datetime,
-) -> TicketSale:
-    """Sell `quantity` of a ticket at one of its entry times, taking the units of the named
-    holds first (they are used up) and claiming the rest, or raise SoldOut. The sale counts
-    until `live_until` unless the order is made binding (see TicketSale)."""
+) -> SalePlan:
+    """Check a ticket line (channel, quantity, entry time, holds) without taking anything."""
     _check_ticket(ticket, principal)
     _check_quantity(ticket, quantity)
     slot, capacities = _slot(session, ticket, start_at, zone, now)
     tokens = _held_for_sale(session, reservation_tokens, ticket, slot.start, now)
-    claim(session, capacities, slot.start, quantity, now, except_tokens=tokens)
-    if tokens:
-        queries.delete_reservations(session, tokens)
+    return SalePlan(ticket, quantity, slot.start, capacities, tokens)
+
+
+def lock_for_sale(
+    session: Session, plans: Sequence[SalePlan], date_ids: Collection[int], now: datetime
+) -> None:
+    """Lock every quota slot and date an order needs before any claim, in one global order
+    (slots ascending, then dates ascending): two orders with overlapping items then queue
+    for each other instead of deadlocking. The claims that follow re-lock rows they hold."""
+    keys = sorted({(q, plan.start) for plan in plans for q in plan.capacities})
+    if keys:
+        queries.ensure_slots(session, keys)
+        queries.lock_slots(session, keys)
+    for date_id in sorted(set(date_ids)):
+        queries.lock_date(session, date_id, now)
+
+
+def sell_tickets(
+    session: Session, plan: SalePlan, live_until: datetime, now: datetime
+) -> TicketSale:
+    """Sell a planned line: its holds' units first (they are used up), the rest claimed, or
+    SoldOut. The sale counts until `live_until` unless the order becomes binding (TicketSale)."""
+    claim(session, plan.capacities, plan.start, plan.quantity, now, except_tokens=plan.tokens)
+    if plan.tokens:
+        queries.delete_reservations(session, plan.tokens)
     sale = TicketSale(
-        ticket_id=ticket.id, quantity=quantity, start_at=slot.start, live_until=live_until
+        ticket_id=plan.ticket.id, quantity=plan.quantity, start_at=plan.start, live_until=live_until
     )
     session.add(sale)
     session.flush()
@@ -254,8 +285,8 @@ def book_seats(
 def end_sales(
     session: Session,
     *,
-    sale_ids: Sequence[int] = (),
-    booking_ids: Sequence[int] = (),
+    sale_ids: Collection[int] = (),
+    booking_ids: Collection[int] = (),
     live_until: datetime | None,
 ) -> None:
     """Make sales and bookings binding (None), or end them at `live_until` (capacity returns)."""

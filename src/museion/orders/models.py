@@ -20,7 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from museion.availability.models import TicketSale
-from museion.catalogue.events.models import EventBooking
+from museion.catalogue.events.models import EventBooking, EventDate
+from museion.catalogue.tickets.models import Ticket
 from museion.db import Base, Translations, UTCDateTime
 
 
@@ -120,6 +121,8 @@ class OrderItem(Base):
     attendees: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    ticket: Mapped[Ticket | None] = relationship(lazy="raise")
+    event_date: Mapped[EventDate | None] = relationship(lazy="raise")
     ticket_sale: Mapped[TicketSale | None] = relationship(lazy="raise")
     event_booking: Mapped[EventBooking | None] = relationship(lazy="raise")
     barcodes: Mapped[list[Barcode]] = relationship(
