@@ -250,3 +250,20 @@ def test_the_newer_payload_form_orders_tickets_too(
     response = client.post(URL, json=body, headers=RESELLER)
     assert response.status_code == 201, response.text
     assert response.json()["order"]["total_price_cents"] == 2400
+
+
+def test_a_body_over_one_megabyte_is_refused(client: TestClient, clock: Clock) -> None:
+    huge = {"comment": "x" * (1024 * 1024), "items": []}
+    response = client.post(URL, json=huge, headers=RESELLER)
+    assert response.status_code == 413
+    assert response.json() == {"error": "request body too large"}
+
+
+def test_a_streamed_body_over_one_megabyte_is_refused(client: TestClient, clock: Clock) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    headers = RESELLER | {"Content-Type": "application/json"}
+    response = client.post(URL, content=chunks(), headers=headers)
+    assert response.status_code == 413

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -142,3 +143,17 @@ class Barcode(Base):
     )
     # Set when its item or order is cancelled: the barcode no longer admits anyone.
     invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a request sent with an Idempotency-Key (see orders.idempotency)."""
+
+    __tablename__ = "idempotency_key"
+
+    # SHA-256 of the token id and the client's key: keys of different tokens never collide.
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of method, path and body: the same key with another request is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

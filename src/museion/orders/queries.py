@@ -14,7 +14,7 @@ from museion.catalogue.events.models import Event, EventDate
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
 from museion.catalogue.tickets.models import Ticket
-from museion.orders.models import Barcode, Order, OrderItem, OrderStatus
+from museion.orders.models import Barcode, IdempotencyKey, Order, OrderItem, OrderStatus
 
 ORDER_LOADS: tuple[LoaderOption, ...] = (
     selectinload(Order.items).selectinload(OrderItem.barcodes),
@@ -184,3 +184,19 @@ def invalidate_barcodes(session: Session, item_ids: Collection[int], now: dateti
             .values(invalidated_at=now)
             .execution_options(synchronize_session=False)
         )
+
+
+def try_lock_key(session: Session, key_hash: str) -> bool:
+    """Take the key's lock for this transaction without waiting; False: another request has it."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite: this write transaction began with BEGIN IMMEDIATE, so no other writer runs.
+        return True
+    # A transaction-scoped advisory lock: the only way to tell "a request with this key is
+    # running right now" without waiting for it (an INSERT of the key would block instead).
+    # It ends with the transaction, exactly when the stored answer becomes visible.
+    lock_id = int(key_hash[:16], 16) - (1 << 63)  # a signed 64-bit lock id
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
+
+
+def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | None:
+    return session.get(IdempotencyKey, key_hash)

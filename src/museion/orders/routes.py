@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from museion.auth import Access, Principal, require
 from museion.db import SessionDep
-from museion.orders import service
+from museion.orders import idempotency, service
+from museion.orders.idempotency import Answer
 from museion.orders.models import Order
 from museion.orders.schemas import (
     AttendeeIn,
@@ -33,6 +34,15 @@ Seller = Annotated[Principal, Depends(require(Access.RESELLER, Access.CASHPOINT,
 # The numeric id or the order token.
 OrderRef = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 BarcodeRef = Annotated[str, Path(min_length=1, max_length=64)]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retry safely: the same key and request replay the first answer.",
+    ),
+]
 
 
 def _line(item: TicketItemIn | EventItemIn | FlatItemIn) -> TicketLine | EventLine:
@@ -134,7 +144,16 @@ def list_orders(
     )
 
 
-@router.post("/orders", status_code=201, summary="Create an order (all items or none)")
+def _json(answer: Answer) -> Response:
+    return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+
+
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderEnvelope,
+    summary="Create an order (all items or none)",
+)
 def create_order(
     body: OrderCreate,
     session: SessionDep,
@@ -142,7 +161,13 @@ def create_order(
     render: RenderDep,
     settings: SettingsDep,
     now: NowDep,
-) -> OrderEnvelope:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    key = None
+    if idempotency_key is not None:
+        key = idempotency.Key.of(principal, idempotency_key, "POST /orders", body.model_dump_json())
+        if (replayed := idempotency.replay(session, key)) is not None:
+            return _json(replayed)
     order = service.place_order(
         session,
         principal,
@@ -151,7 +176,10 @@ def create_order(
         zone=settings.zone,
         now=now,
     )
-    return _envelope(order, render, now)
+    answer = Answer(201, _envelope(order, render, now).model_dump_json().encode())
+    if key is not None:
+        idempotency.remember(session, key, answer, now)
+    return _json(answer)
 
 
 @router.get("/orders/barcode/{barcode}", summary="The order a barcode belongs to")
@@ -168,11 +196,29 @@ def show_order(
     return _envelope(service.get_order(session, principal, id), render, now)
 
 
-@router.post("/orders/{id}/finalize", summary="Make a pending order binding; mints barcodes")
+@router.post(
+    "/orders/{id}/finalize",
+    response_model=OrderEnvelope,
+    summary="Make a pending order binding; mints barcodes",
+)
 def finalize_order(
-    id: OrderRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
-) -> OrderEnvelope:
-    return _envelope(service.finalize_order(session, principal, id, now), render, now)
+    id: OrderRef,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    now: NowDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    key = None
+    if idempotency_key is not None:
+        key = idempotency.Key.of(principal, idempotency_key, f"POST /orders/{id}/finalize")
+        if (replayed := idempotency.replay(session, key)) is not None:
+            return _json(replayed)
+    order = service.finalize_order(session, principal, id, now)
+    answer = Answer(200, _envelope(order, render, now).model_dump_json().encode())
+    if key is not None:
+        idempotency.remember(session, key, answer, now)
+    return _json(answer)
 
 
 @router.post("/orders/{id}/cancellations", summary="Cancel single items or the whole order")

@@ -1,4 +1,5 @@
-"""Orders: order, order_item, barcode; the ticket sales and event bookings that hold capacity.
+"""Orders: order, order_item, barcode; the ticket sales and event bookings that hold capacity;
+stored answers of Idempotency-Key requests.
 
 Revision ID: 1f8ea552726d
 Revises: 93eefa9cb2f0
@@ -195,9 +196,19 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_barcode_order_item_id"), ["order_item_id"], unique=False
         )
+    op.create_table(
+        "idempotency_key",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response_body", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", museion.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_idempotency_key")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_key")
     with op.batch_alter_table("barcode", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_barcode_order_item_id"))
 
