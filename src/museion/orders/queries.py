@@ -14,7 +14,7 @@ from museion.catalogue.events.models import Event, EventDate
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
 from museion.catalogue.tickets.models import Ticket
-from museion.orders.models import Barcode, IdempotencyKey, Order, OrderItem, OrderStatus
+from museion.orders.models import Barcode, IdempotencyKey, Mail, Order, OrderItem, OrderStatus
 
 ORDER_LOADS: tuple[LoaderOption, ...] = (
     selectinload(Order.items).selectinload(OrderItem.barcodes),
@@ -200,3 +200,52 @@ def try_lock_key(session: Session, key_hash: str) -> bool:
 
 def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | None:
     return session.get(IdempotencyKey, key_hash)
+
+
+@dataclass(frozen=True)
+class DueMail:
+    id: int
+    recipient: str
+    subject: str
+    body: str
+
+
+def lease_due_mails(
+    session: Session, now: datetime, *, lease_until: datetime, limit: int
+) -> list[DueMail]:
+    """Unsent mails that are due, leased to the caller until `lease_until`."""
+    due = (
+        select(Mail.id)
+        .where(Mail.sent_at.is_(None), Mail.next_attempt_at <= now)
+        .order_by(Mail.id)
+        .limit(limit)
+    )
+    # Conditional on still being due: of two senders each mail goes to one only.
+    result = session.execute(
+        update(Mail)
+        .where(
+            Mail.id.in_(due.scalar_subquery()), Mail.sent_at.is_(None), Mail.next_attempt_at <= now
+        )
+        .values(next_attempt_at=lease_until, attempts=Mail.attempts + 1)
+        .returning(Mail.id, Mail.recipient, Mail.subject, Mail.body)
+        .execution_options(synchronize_session=False)
+    )
+    return [DueMail(*row) for row in result]
+
+
+def mail_sent(session: Session, mail_id: int, at: datetime) -> None:
+    session.execute(
+        update(Mail)
+        .where(Mail.id == mail_id)
+        .values(sent_at=at, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mail_failed(session: Session, mail_id: int, error: str, retry_at: datetime) -> None:
+    session.execute(
+        update(Mail)
+        .where(Mail.id == mail_id, Mail.sent_at.is_(None))
+        .values(last_error=error, next_attempt_at=retry_at)
+        .execution_options(synchronize_session=False)
+    )

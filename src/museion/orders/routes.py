@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 
 from museion.auth import Access, Principal, require
 from museion.db import SessionDep
-from museion.orders import idempotency, service
+from museion.orders import idempotency, mail, service
 from museion.orders.idempotency import Answer
 from museion.orders.models import Order
 from museion.orders.schemas import (
@@ -203,9 +203,12 @@ def show_order(
 )
 def finalize_order(
     id: OrderRef,
+    request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     principal: Seller,
     render: RenderDep,
+    settings: SettingsDep,
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
@@ -214,7 +217,10 @@ def finalize_order(
         key = idempotency.Key.of(principal, idempotency_key, f"POST /orders/{id}/finalize")
         if (replayed := idempotency.replay(session, key)) is not None:
             return _json(replayed)
-    order = service.finalize_order(session, principal, id, now)
+    order = service.finalize_order(session, principal, id, settings.zone, now)
+    if settings.smtp_host:
+        # Runs after the response, so after the commit: the mail is in the outbox for good.
+        background.add_task(mail.deliver_due, request.app.state.database, settings)
     answer = Answer(200, _envelope(order, render, now).model_dump_json().encode())
     if key is not None:
         idempotency.remember(session, key, answer, now)

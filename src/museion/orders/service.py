@@ -26,7 +26,7 @@ from museion.catalogue.events.models import DateStatus, EventDate
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Attendees
 from museion.errors import NotFound, Unprocessable
-from museion.orders import queries
+from museion.orders import mail, queries
 from museion.orders.barcodes import new_code
 from museion.orders.models import (
     Barcode,
@@ -409,9 +409,12 @@ def status_of(order: Order, now: datetime) -> str:
 # --- Finalize and cancel
 
 
-def finalize_order(session: Session, principal: Principal, ref: str, now: datetime) -> Order:
-    """Make a pending order binding and mint one barcode per admitted person. Finalizing a
-    finalized order returns it unchanged (same barcodes); an expired one is refused."""
+def finalize_order(
+    session: Session, principal: Principal, ref: str, zone: ZoneInfo, now: datetime
+) -> Order:
+    """Make a pending order binding, mint one barcode per admitted person and put the
+    confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
+    barcodes, no second mail); an expired one is refused."""
     order = get_order(session, principal, ref)
     if queries.finalize_order(session, order.id, now) == 0:
         order = _reload(session, order.id)
@@ -433,7 +436,9 @@ def finalize_order(session: Session, principal: Principal, ref: str, now: dateti
         for _ in range(item.quantity)
     )
     session.flush()
-    return _reload(session, order.id)
+    order = _reload(session, order.id)
+    mail.queue_confirmation(session, order, zone, now)
+    return order
 
 
 def cancel_order(

@@ -1,5 +1,5 @@
 """Orders: order, order_item, barcode; the ticket sales and event bookings that hold capacity;
-stored answers of Idempotency-Key requests.
+stored answers of Idempotency-Key requests; the mail outbox.
 
 Revision ID: 1f8ea552726d
 Revises: 93eefa9cb2f0
@@ -205,9 +205,36 @@ def upgrade() -> None:
         sa.Column("created_at", museion.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_idempotency_key")),
     )
+    op.create_table(
+        "mail",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("recipient", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", museion.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", museion.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("sent_at", museion.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["order.id"], name=op.f("fk_mail_order_id_order"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail")),
+        sa.UniqueConstraint("order_id", "kind", name=op.f("uq_mail_order_id")),
+    )
+    with op.batch_alter_table("mail", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_mail_sent_at_next_attempt_at", ["sent_at", "next_attempt_at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mail", schema=None) as batch_op:
+        batch_op.drop_index("ix_mail_sent_at_next_attempt_at")
+
+    op.drop_table("mail")
     op.drop_table("idempotency_key")
     with op.batch_alter_table("barcode", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_barcode_order_item_id"))
