@@ -26,7 +26,7 @@ from museion.orders.schemas import (
     TicketItemIn,
 )
 from museion.orders.service import Attendee, EventLine, OrderRequest, TicketLine
-from museion.web import ApiDate, NowDep, PaginationDep, Render, RenderDep, SettingsDep
+from museion.web import ApiDate, NowDep, PaginationDep, PathId, Render, RenderDep, SettingsDep
 
 router = APIRouter(tags=["orders"])
 
@@ -239,3 +239,61 @@ def cancel_order(
     item_ids = body.order_item_ids if body is not None else None
     order = service.cancel_order(session, principal, id, item_ids, now)
     return _envelope(order, render, now)
+
+
+# --- Documents: no header auth, the order token guards them ---------------------------------------
+
+DocumentToken = Annotated[str, Query(max_length=100, description="The order's token.")]
+PDF = {"content": {"application/pdf": {}}, "description": "A PDF document"}
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
+@router.get(
+    "/orders/{order_id}/tickets/{ticket_sale_id}.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The tickets of a ticket sale, one per page",
+)
+def ticket_pdf(
+    order_id: PathId,
+    ticket_sale_id: PathId,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: DocumentToken = "",
+) -> Response:
+    content = service.ticket_document(session, order_id, ticket_sale_id, token, settings.zone)
+    return _pdf(content, f"tickets-{order_id}-{ticket_sale_id}.pdf")
+
+
+@router.get(
+    "/orders/{order_id}/events/{booking_id}.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The confirmation of an event booking",
+)
+def booking_pdf(
+    order_id: PathId,
+    booking_id: PathId,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: DocumentToken = "",
+) -> Response:
+    content = service.booking_document(session, order_id, booking_id, token, settings.zone)
+    return _pdf(content, f"booking-{order_id}-{booking_id}.pdf")
+
+
+@router.get(
+    "/orders/{order_id}/invoice.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The invoice of an order, with its VAT breakdown",
+)
+def invoice_pdf(
+    order_id: PathId, session: SessionDep, settings: SettingsDep, token: DocumentToken = ""
+) -> Response:
+    content = service.invoice_document(session, order_id, token, settings.zone)
+    return _pdf(content, f"invoice-{order_id}.pdf")

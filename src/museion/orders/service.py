@@ -7,6 +7,7 @@ cancelling ends them. Nothing has to run when an order is left pending: it simpl
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from museion.catalogue.events.models import DateStatus, EventDate
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Attendees
 from museion.errors import NotFound, Unprocessable
-from museion.orders import mail, queries
+from museion.orders import documents, mail, queries
 from museion.orders.barcodes import new_code
 from museion.orders.models import (
     Barcode,
@@ -476,3 +477,42 @@ def cancel_order(
     if any(i.event_booking_id is not None for i in cancelled):
         catalogue_changed(session)  # seats of dates came back
     return _reload(session, order.id)
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+def _document_order(session: Session, order_id: int, token: str) -> Order:
+    """Documents need no header auth but the order token (go~mus); a wrong one is a 404."""
+    found = queries.get_order(session, OrderScope(), order_id=order_id)
+    if (
+        found is None
+        or not hmac.compare_digest(found.token.encode(), token.encode())
+        or found.status != OrderStatus.FINALIZED.value
+    ):
+        raise NotFound("document not found")
+    return found
+
+
+def ticket_document(
+    session: Session, order_id: int, ticket_sale_id: int, token: str, zone: ZoneInfo
+) -> bytes:
+    order = _document_order(session, order_id, token)
+    item = next((i for i in order.items if i.ticket_sale_id == ticket_sale_id), None)
+    if item is None:
+        raise NotFound("document not found")
+    return documents.ticket_pdf(order, item, zone)
+
+
+def booking_document(
+    session: Session, order_id: int, booking_id: int, token: str, zone: ZoneInfo
+) -> bytes:
+    order = _document_order(session, order_id, token)
+    item = next((i for i in order.items if i.event_booking_id == booking_id), None)
+    if item is None:
+        raise NotFound("document not found")
+    return documents.booking_pdf(order, item, zone)
+
+
+def invoice_document(session: Session, order_id: int, token: str, zone: ZoneInfo) -> bytes:
+    return documents.invoice_pdf(_document_order(session, order_id, token), zone)
