@@ -17,8 +17,8 @@ from museion.availability.models import (
     TicketQuota,
     TicketSale,
 )
-from museion.catalogue.events.models import DateStatus, EventBooking, EventDate
-from museion.catalogue.events.queries import live_booking
+from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking, EventDate, Seat
+from museion.catalogue.events.queries import live_booking, taken_seats
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
 
@@ -232,3 +232,22 @@ def end_bookings(
             .values(live_until=live_until)
             .execution_options(synchronize_session=False)
         )
+
+
+def seats_of(session: Session, seating_id: int, seat_ids: Collection[int]) -> dict[int, Seat]:
+    """The seats among `seat_ids` that belong to the seat plan."""
+    statement = select(Seat).where(Seat.seating_id == seating_id, Seat.id.in_(seat_ids))
+    return {seat.id: seat for seat in session.scalars(statement)}
+
+
+def add_booked_seats(
+    session: Session, booking_id: int, date_id: int, seat_ids: Collection[int]
+) -> None:
+    session.add_all(
+        BookedSeat(booking_id=booking_id, date_id=date_id, seat_id=seat_id) for seat_id in seat_ids
+    )
+
+
+def live_seat_ids(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of the date held by live bookings."""
+    return taken_seats(session, date_id, now)

@@ -262,12 +262,20 @@ def sell_tickets(
 
 
 def book_seats(
-    session: Session, event_date: EventDate, quantity: int, live_until: datetime, now: datetime
+    session: Session,
+    event_date: EventDate,
+    quantity: int,
+    live_until: datetime,
+    now: datetime,
+    *,
+    seat_ids: Sequence[int] = (),
 ) -> EventBooking:
-    """Book `quantity` seats of a date, or raise SoldOut (not bookable: Unprocessable).
+    """Book `quantity` seats of a date (with a seat plan: exactly `seat_ids`), or raise SoldOut
+    (not bookable, unknown or blocked seats: Unprocessable).
 
     Seats are counted from the live bookings, under the date's row lock (see EventBooking):
     no counter to keep in step, and bookings of orders never finalized stop counting alone.
+    The same lock makes "is this seat still free" and the insert one step: a seat sells once.
     """
     locked = queries.lock_date(session, event_date.id, now)
     if locked is None:
@@ -276,10 +284,33 @@ def book_seats(
     free = seats_max - seats_booked - queries.booked_seats(session, event_date.id, now)
     if free < quantity:
         raise SoldOut(f"sold out: date {event_date.id} has {max(free, 0)} seats left")
+    if seat_ids:
+        _check_seats(session, event_date, seat_ids, now)
     booking = EventBooking(date_id=event_date.id, quantity=quantity, live_until=live_until)
     session.add(booking)
     session.flush()
+    if seat_ids:
+        queries.add_booked_seats(session, booking.id, event_date.id, seat_ids)
+        session.flush()
     return booking
+
+
+def _check_seats(
+    session: Session, event_date: EventDate, seat_ids: Sequence[int], now: datetime
+) -> None:
+    if event_date.seating_id is None:
+        raise Unprocessable(f"date {event_date.id} has no seat plan")
+    found = queries.seats_of(session, event_date.seating_id, seat_ids)
+    unknown = [s for s in seat_ids if s not in found]
+    if unknown:
+        raise Unprocessable(f"seat {unknown[0]} is not a seat of date {event_date.id}")
+    blocked = [s for s in seat_ids if found[s].blocked]
+    if blocked:
+        raise Unprocessable(f"seat {blocked[0]} is blocked")
+    taken = queries.live_seat_ids(session, event_date.id, now)
+    sold = [s for s in seat_ids if s in taken]
+    if sold:
+        raise SoldOut(f"sold out: seat {sold[0]} is already sold")
 
 
 def end_sales(

@@ -23,6 +23,7 @@ from museion.orders.schemas import (
     OrderEnvelope,
     OrderOut,
     OrdersEnvelope,
+    SeatIn,
     TicketItemIn,
 )
 from museion.orders.service import Attendee, EventLine, OrderRequest, TicketLine
@@ -59,7 +60,7 @@ def _line(item: TicketItemIn | EventItemIn | FlatItemIn) -> TicketLine | EventLi
     if isinstance(item, EventItemIn):
         e = item.attributes
         return EventLine(
-            date_id=e.id, quantity=e.quantity, quantities=e.quantities, with_seats=bool(e.seats)
+            date_id=e.id, quantity=e.quantity, quantities=e.quantities, seats=_seats(e.seats)
         )
     if item.ticket_id is not None and item.quantity is not None and item.entry is not None:
         return TicketLine(
@@ -74,8 +75,12 @@ def _line(item: TicketItemIn | EventItemIn | FlatItemIn) -> TicketLine | EventLi
         date_id=item.date_id,
         quantity=item.quantity,
         quantities=item.quantities,
-        with_seats=bool(item.seats),
+        seats=_seats(item.seats),
     )
+
+
+def _seats(given: list[SeatIn] | None) -> list[tuple[int, int]] | None:
+    return [(s.seat_id, s.scale_price_id) for s in given] if given else None
 
 
 def _attendees(given: list[AttendeeIn] | None) -> list[Attendee] | None:

@@ -78,7 +78,8 @@ class EventLine:
     date_id: int
     quantity: int | None = None
     quantities: Mapping[int, int] | None = None
-    with_seats: bool = False
+    # Dates with a seat plan: (seat id, scale price id) per seat.
+    seats: Sequence[tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class _EventItem:
     quantity: int
     quantities: dict[str, int] | None
     price: Price
+    seat_ids: list[int]
 
 
 @contextmanager
@@ -220,12 +222,35 @@ def _event_item(
         raise Unprocessable(f"date {event_date.id} is not bookable for you")
     if event_date.status != DateStatus.BOOKED.value or event_date.start_at <= now:
         raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
-    if line.with_seats or event_date.seating_id is not None:
-        raise Unprocessable(f"date {event_date.id}: seat plan bookings are not supported yet")
-    quantity, quantities, gross, vat = _event_price(event_date, line)
+    if (event_date.seating_id is not None) != bool(line.seats):
+        if line.seats:
+            raise Unprocessable(f"date {event_date.id} has no seat plan: send quantity")
+        raise Unprocessable(f"date {event_date.id} has a seat plan: choose seats")
+    if line.seats:
+        quantity, quantities, gross, vat = _seat_price(event_date, line.seats)
+    else:
+        quantity, quantities, gross, vat = _event_price(event_date, line)
     _check_persons(event_date, quantity)
     price = Price(discounted(gross, event_date.discount), vat, event_date.tax_included)
-    return _EventItem(index, event_date, quantity, quantities, price)
+    seat_ids = [seat_id for seat_id, _ in line.seats or []]
+    return _EventItem(index, event_date, quantity, quantities, price, seat_ids)
+
+
+def _seat_price(
+    event_date: EventDate, seats: Sequence[tuple[int, int]]
+) -> tuple[int, dict[str, int] | None, int, float]:
+    """(quantity, quantities by scale price id, gross cents, VAT): each seat at its price."""
+    scale = {p.id: p for p in event_date.event.scale_prices}
+    seat_ids = [seat_id for seat_id, _ in seats]
+    if len(set(seat_ids)) != len(seat_ids):
+        raise Unprocessable("a seat can only be booked once per order")
+    quantities: dict[str, int] = {}
+    for _, price_id in seats:
+        if price_id not in scale:
+            raise Unprocessable(f"scale price {price_id} is not a price of date {event_date.id}")
+        quantities[str(price_id)] = quantities.get(str(price_id), 0) + 1
+    gross = sum(scale[price_id].price_cents for _, price_id in seats)
+    return len(seats), quantities, gross, scale[seats[0][1]].vat_pct
 
 
 def _prepare(
@@ -272,7 +297,9 @@ def _take(
                 attendees=item.attendees,
             )
         event_date = item.event_date
-        booking = reservations.book_seats(session, event_date, item.quantity, live_until, now)
+        booking = reservations.book_seats(
+            session, event_date, item.quantity, live_until, now, seat_ids=item.seat_ids
+        )
         return OrderItem(
             type=ItemType.EVENT.value,
             museum_id=event_date.event.museum_id,

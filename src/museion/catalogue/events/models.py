@@ -342,3 +342,21 @@ class EventBooking(Base):
     date_id: Mapped[int] = mapped_column(ForeignKey("event_date.id", ondelete="CASCADE"))
     quantity: Mapped[int] = mapped_column(Integer)
     live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BookedSeat(Base):
+    """A seat of a seat plan taken by a booking; taken while its booking is live.
+
+    A seat is sold at most once: claims of a date hold its row lock while they check that no
+    live booking has the seat and insert theirs (see reservations.book_seats).
+    """
+
+    __tablename__ = "booked_seat"
+    __table_args__ = (Index("ix_booked_seat_date_id_seat_id", "date_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("event_booking.id", ondelete="CASCADE"), index=True
+    )
+    date_id: Mapped[int] = mapped_column(ForeignKey("event_date.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="CASCADE"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinl
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import (
+    BookedSeat,
     DateStatus,
     Event,
     EventBooking,
@@ -377,3 +378,13 @@ def used_tags(session: Session, f: EventFilter, channel: Channel, kind: TagKind)
         select(Tag).where(Tag.kind == kind.value, Tag.id.in_(used)).order_by(Tag.sort_order, Tag.id)
     )
     return list(session.scalars(statement))
+
+
+def taken_seats(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of the date's seat plan held by live bookings."""
+    statement = (
+        select(BookedSeat.seat_id)
+        .join(EventBooking, EventBooking.id == BookedSeat.booking_id)
+        .where(BookedSeat.date_id == date_id, live_booking(now))
+    )
+    return set(session.scalars(statement))

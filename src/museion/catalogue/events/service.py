@@ -272,3 +272,8 @@ def get_seating(session: Session, seating_id: int) -> Seating:
     if seating is None:
         raise NotFound(f"seating {seating_id} not found")
     return seating
+
+
+def taken_seats(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of a date's seat plan that live bookings hold."""
+    return queries.taken_seats(session, date_id, now)

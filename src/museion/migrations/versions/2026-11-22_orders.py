@@ -1,5 +1,5 @@
-"""Orders: order, order_item, barcode; the ticket sales and event bookings that hold capacity;
-stored answers of Idempotency-Key requests; the mail outbox.
+"""Orders: order, order_item, barcode; the ticket sales, event bookings and booked seats that
+hold capacity; stored answers of Idempotency-Key requests; the mail outbox.
 
 Revision ID: 1f8ea552726d
 Revises: 93eefa9cb2f0
@@ -228,9 +228,42 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_mail_sent_at_next_attempt_at", ["sent_at", "next_attempt_at"], unique=False
         )
+    op.create_table(
+        "booked_seat",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("booking_id", sa.Integer(), nullable=False),
+        sa.Column("date_id", sa.Integer(), nullable=False),
+        sa.Column("seat_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["booking_id"],
+            ["event_booking.id"],
+            name=op.f("fk_booked_seat_booking_id_event_booking"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["date_id"],
+            ["event_date.id"],
+            name=op.f("fk_booked_seat_date_id_event_date"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["seat_id"], ["seat.id"], name=op.f("fk_booked_seat_seat_id_seat"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_booked_seat")),
+    )
+    with op.batch_alter_table("booked_seat", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_booked_seat_booking_id"), ["booking_id"], unique=False)
+        batch_op.create_index(
+            "ix_booked_seat_date_id_seat_id", ["date_id", "seat_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("booked_seat", schema=None) as batch_op:
+        batch_op.drop_index("ix_booked_seat_date_id_seat_id")
+        batch_op.drop_index(batch_op.f("ix_booked_seat_booking_id"))
+
+    op.drop_table("booked_seat")
     with op.batch_alter_table("mail", schema=None) as batch_op:
         batch_op.drop_index("ix_mail_sent_at_next_attempt_at")
 
