@@ -267,3 +267,31 @@ def test_a_streamed_body_over_one_megabyte_is_refused(client: TestClient, clock:
     headers = RESELLER | {"Content-Type": "application/json"}
     response = client.post(URL, content=chunks(), headers=headers)
     assert response.status_code == 413
+
+
+def test_combined_tickets_take_every_quota_at_its_own_time(
+    client: TestClient, session: Session, clock: Clock
+) -> None:
+    main = make_ticket(session, quotas=[make_quota(session, 10)], price_cents=1900)
+    first = make_ticket(session, quotas=[make_quota(session, 3)], parent_id=main.id, price_cents=0)
+    second = make_ticket(
+        session, quotas=[make_quota(session, 10)], parent_id=main.id, price_cents=0
+    )
+    session.expire(main)
+    times = {str(first.id): SLOT, str(second.id): "2027-01-01T12:00:00+01:00"}
+    item = ticket_item(main.id, 2, SLOT, sub_ticket_times=times)
+    response = order(client, item, total=3800)
+    assert response.status_code == 201, response.text
+    attributes = response.json()["order"]["items"][0]["attributes"]
+    assert attributes["sub_ticket_times"] == times
+    assert free_at(client, first) == 1
+    assert free_at(client, second, "2027-01-01T12:00:00+01:00") == 8
+    refused = order(client, ticket_item(main.id, 2, SLOT, sub_ticket_times=times))
+    assert refused.status_code == 422  # the first sub ticket has 1 left
+    assert refused.json()["error"].startswith("items[0]: sold out")
+    assert order(client, ticket_item(main.id, 1, SLOT)).status_code == 422  # times missing
+    assert order(client, ticket_item(first.id, 1, SLOT)).status_code == 422  # sub tickets alone
+    created = response.json()["order"]
+    client.post(f"{URL}/{created['id']}/cancellations", headers=RESELLER)
+    assert free_at(client, first) == 3  # the sub ticket sales ended with their combined sale
+    assert free_at(client, second, "2027-01-01T12:00:00+01:00") == 10

@@ -138,3 +138,8 @@ class TicketSale(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Combined tickets: the sale of each sub ticket at its own entry time points to the sale of
+    # the combined ticket; its units use the sub ticket's quotas (go~mus sub_ticket_times).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_sale.id", ondelete="CASCADE"), index=True
+    )

@@ -189,7 +189,8 @@ def end_sales(session: Session, sale_ids: Collection[int], live_until: datetime 
     if sale_ids:
         session.execute(
             update(TicketSale)
-            .where(TicketSale.id.in_(sale_ids))
+            # The sub ticket sales of a combined ticket end (or bind) with it.
+            .where(or_(TicketSale.id.in_(sale_ids), TicketSale.parent_id.in_(sale_ids)))
             .values(live_until=live_until)
             .execution_options(synchronize_session=False)
         )

@@ -68,8 +68,8 @@ def claim(
             raise SoldOut(f"sold out: not enough capacity left for {quantity} at that time")
 
 
-def _check_ticket(ticket: Ticket, principal: Principal) -> None:
-    if ticket.sub_tickets:
+def _check_ticket(ticket: Ticket, principal: Principal, *, combined_ok: bool = False) -> None:
+    if ticket.sub_tickets and not combined_ok:
         raise Unprocessable("combined tickets cannot be reserved")
     if ticket.is_sub_ticket:
         raise Unprocessable("sub tickets are only sold with their combined ticket")
@@ -195,6 +195,8 @@ class SalePlan:
     start: datetime
     capacities: dict[int, int]  # quota id -> configured capacity at `start`
     tokens: list[str]  # live holds of this ticket at `start`, used up by the sale
+    # Combined tickets: one plan per sub ticket at its chosen entry time (go~mus sub_ticket_times).
+    parts: tuple[SalePlan, ...] = ()
 
 
 def _held_for_sale(
@@ -222,13 +224,41 @@ def plan_sale(
     reservation_tokens: Sequence[str],
     zone: ZoneInfo,
     now: datetime,
+    sub_ticket_times: Mapping[str, datetime] | None = None,
 ) -> SalePlan:
-    """Check a ticket line (channel, quantity, entry time, holds) without taking anything."""
-    _check_ticket(ticket, principal)
+    """Check a ticket line (channel, quantity, entry times, holds) without taking anything."""
+    _check_ticket(ticket, principal, combined_ok=True)
     _check_quantity(ticket, quantity)
     slot, capacities = _slot(session, ticket, start_at, zone, now)
     tokens = _held_for_sale(session, reservation_tokens, ticket, slot.start, now)
-    return SalePlan(ticket, quantity, slot.start, capacities, tokens)
+    parts = _sub_ticket_plans(session, ticket, quantity, sub_ticket_times or {}, zone, now)
+    if parts and tokens:
+        raise Unprocessable("combined tickets cannot be reserved: send no reservations")
+    return SalePlan(ticket, quantity, slot.start, capacities, tokens, parts)
+
+
+def _sub_ticket_plans(
+    session: Session,
+    ticket: Ticket,
+    quantity: int,
+    times: Mapping[str, datetime],
+    zone: ZoneInfo,
+    now: datetime,
+) -> tuple[SalePlan, ...]:
+    """go~mus combined tickets: one entry time per sub ticket, each within its own quotas."""
+    subs = {str(sub.id): sub for sub in ticket.sub_tickets}
+    if set(times) != set(subs):
+        if not subs:
+            raise Unprocessable(f"ticket {ticket.id} has no sub tickets: send no sub_ticket_times")
+        wanted = ", ".join(sorted(subs))
+        raise Unprocessable(f"sub_ticket_times needs one entry time per sub ticket ({wanted})")
+    plans = []
+    for key, sub in sorted(subs.items()):
+        # Loaded as a sub ticket, without sub tickets of its own (go~mus nests one level).
+        set_committed_value(sub, "sub_tickets", [])
+        slot, capacities = _slot(session, sub, times[key], zone, now)
+        plans.append(SalePlan(sub, quantity, slot.start, capacities, []))
+    return tuple(plans)
 
 
 def lock_for_sale(
@@ -237,7 +267,8 @@ def lock_for_sale(
     """Lock every quota slot and date an order needs before any claim, in one global order
     (slots ascending, then dates ascending): two orders with overlapping items then queue
     for each other instead of deadlocking. The claims that follow re-lock rows they hold."""
-    keys = sorted({(q, plan.start) for plan in plans for q in plan.capacities})
+    every = [p for plan in plans for p in (plan, *plan.parts)]
+    keys = sorted({(q, plan.start) for plan in every for q in plan.capacities})
     if keys:
         queries.ensure_slots(session, keys)
         queries.lock_slots(session, keys)
@@ -251,12 +282,25 @@ def sell_tickets(
     """Sell a planned line: its holds' units first (they are used up), the rest claimed, or
     SoldOut. The sale counts until `live_until` unless the order becomes binding (TicketSale)."""
     claim(session, plan.capacities, plan.start, plan.quantity, now, except_tokens=plan.tokens)
+    for part in plan.parts:
+        claim(session, part.capacities, part.start, part.quantity, now)
     if plan.tokens:
         queries.delete_reservations(session, plan.tokens)
     sale = TicketSale(
         ticket_id=plan.ticket.id, quantity=plan.quantity, start_at=plan.start, live_until=live_until
     )
     session.add(sale)
+    session.flush()
+    session.add_all(
+        TicketSale(
+            ticket_id=part.ticket.id,
+            quantity=part.quantity,
+            start_at=part.start,
+            live_until=live_until,
+            parent_id=sale.id,
+        )
+        for part in plan.parts
+    )
     session.flush()
     return sale
 

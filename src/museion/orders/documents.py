@@ -4,6 +4,7 @@ confirmations and the invoice with its VAT breakdown (go~mus page-reseller_api.m
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from museion.orders.models import Order, OrderItem
@@ -49,6 +50,9 @@ def ticket_pdf(order: Order, item: OrderItem, zone: ZoneInfo) -> bytes:
         page = Page()
         page.line(_title(item.title), size=18, bold=True)
         page.line(f"Einlass / Entry: {_when(item, zone)}")
+        for sub_ticket, at in sorted((item.sub_ticket_times or {}).items(), key=lambda x: x[1]):
+            when = datetime.fromisoformat(at).astimezone(zone).strftime("%d.%m.%Y %H:%M")
+            page.line(f"  Teilticket / Sub ticket {sub_ticket}: {when}")
         page.line(_place(item))
         page.line(f"Preis / Price: {_euros(unit)}")
         page.line(f"Ticket {number} / {len(item.barcodes)} - Bestellung / Order {order.id}")

@@ -121,6 +121,8 @@ class OrderItem(Base):
     quantities: Mapped[dict[str, int] | None] = mapped_column(JSON)
     # [{"name": ..., "surname": ...}] when the ticket asks for attendees.
     attendees: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # Combined tickets: {"<sub ticket id>": entry time (ISO 8601, UTC)}.
+    sub_ticket_times: Mapped[dict[str, str] | None] = mapped_column(JSON)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     ticket: Mapped[Ticket | None] = relationship(lazy="raise")

@@ -159,6 +159,8 @@ class TicketItemAttributesOut(BaseModel):
     location: LocationOut | None
     barcodes: list[BarcodeOut]
     after_sale_information: Text
+    # Combined tickets: the entry time of each sub ticket (go~mus sub_ticket_times).
+    sub_ticket_times: dict[str, datetime] | None
 
 
 class EventItemAttributesOut(BaseModel):
@@ -200,6 +202,12 @@ class OrderItemOut(BaseModel):
                 barcodes=barcodes,
                 after_sale_information=render.text(ticket.after_sale_information)
                 if ticket
+                else None,
+                sub_ticket_times={
+                    key: render.time(datetime.fromisoformat(at))
+                    for key, at in item.sub_ticket_times.items()
+                }
+                if item.sub_ticket_times
                 else None,
             )
         else:

@@ -142,8 +142,6 @@ def _ticket_item(
     now: datetime,
 ) -> _TicketItem:
     ticket = tickets.get_ticket(session, principal, line.ticket_id)
-    if line.sub_ticket_times:
-        raise Unprocessable("combined tickets (sub_ticket_times) cannot be ordered yet")
     plan = reservations.plan_sale(
         session,
         principal,
@@ -153,6 +151,7 @@ def _ticket_item(
         reservation_tokens=line.reservations,
         zone=zone,
         now=now,
+        sub_ticket_times=line.sub_ticket_times,
     )
     attendees = None
     if line.attendees is not None or ticket.attendees == Attendees.REQUIRED.value:
@@ -295,6 +294,8 @@ def _take(
                 ticket_id=plan.ticket.id,
                 ticket_sale_id=sale.id,
                 attendees=item.attendees,
+                sub_ticket_times={str(p.ticket.id): p.start.isoformat() for p in plan.parts}
+                or None,
             )
         event_date = item.event_date
         booking = reservations.book_seats(

@@ -66,7 +66,14 @@ def upgrade() -> None:
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("start_at", museion.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("live_until", museion.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_ticket_sale_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["parent_id"],
+            ["ticket_sale.id"],
+            name=op.f("fk_ticket_sale_parent_id_ticket_sale"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["ticket_id"],
             ["ticket.id"],
@@ -79,6 +86,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ticket_sale_ticket_id_start_at", ["ticket_id", "start_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_ticket_sale_parent_id"), ["parent_id"], unique=False)
 
     op.create_table(
         "event_booking",
@@ -119,6 +127,7 @@ def upgrade() -> None:
         sa.Column("event_booking_id", sa.Integer(), nullable=True),
         sa.Column("quantities", sa.JSON(), nullable=True),
         sa.Column("attendees", sa.JSON(), nullable=True),
+        sa.Column("sub_ticket_times", sa.JSON(), nullable=True),
         sa.Column("cancelled_at", museion.db.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "(type = 'Ticket' AND ticket_sale_id IS NOT NULL AND event_booking_id IS NULL) OR "
@@ -283,6 +292,7 @@ def downgrade() -> None:
 
     op.drop_table("event_booking")
     with op.batch_alter_table("ticket_sale", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ticket_sale_parent_id"))
         batch_op.drop_index("ix_ticket_sale_ticket_id_start_at")
 
     op.drop_table("ticket_sale")
