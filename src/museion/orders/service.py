@@ -339,7 +339,9 @@ def place_order(
     plans = [item.plan for item in prepared if isinstance(item, _TicketItem)]
     dated = [item.event_date.id for item in prepared if isinstance(item, _EventItem)]
     reservations.lock_for_sale(session, plans, dated, now)
-    expires_at = now + timedelta(minutes=pending_minutes)
+    # Whole seconds on the wire, like go~mus (and like the deadline a client is shown).
+    created_at = now.replace(microsecond=0)
+    expires_at = created_at + timedelta(minutes=pending_minutes)
     live_until = expires_at + FINALIZE_GRACE
     items = [_take(session, item, live_until, now) for item in prepared]
     order = Order(
@@ -351,7 +353,7 @@ def place_order(
         reference=request.reference,
         customer=request.customer,
         total_price_cents=total,
-        created_at=now,
+        created_at=created_at,
         expires_at=expires_at,
         items=items,
     )
