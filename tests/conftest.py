@@ -27,6 +27,7 @@ from museion.config import Settings
 from museion.db import Database, get_session
 from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
+from museion.system.cache import PENDING_FLAG as CATALOGUE_CHANGED
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MUSEION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -185,6 +186,9 @@ def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
         request_transaction = session.begin_nested()
         try:
             yield session
+            # Nothing a test writes is ever committed, so no cached answer has to end; bumping
+            # the generation from a second connection would wait for this test's write lock.
+            session.info.pop(CATALOGUE_CHANGED, None)
             request_transaction.commit()
         except BaseException:
             request_transaction.rollback()

@@ -45,7 +45,12 @@ def run_museion(
 
 @contextmanager
 def running_server(
-    database_url: str, workdir: Path, *, workers: int = 1, command: str = "serve"
+    database_url: str,
+    workdir: Path,
+    *,
+    workers: int = 1,
+    command: str = "serve",
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """`museion serve` on a free port; yields its base URL and stops it afterwards."""
     port = free_port()
@@ -63,7 +68,7 @@ def running_server(
             "--workers",
             str(workers),
         ],
-        env=museion_env(database_url, workdir),
+        env=museion_env(database_url, workdir, **(env or {})),
         cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -20,14 +20,17 @@ from museion.catalogue.museums.routes import router as museums_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
+from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware
 from museion.system.routes import router as system_router
-from museion.web import RejectNulMiddleware, WriteGate
+from museion.web import BodyLimitMiddleware, RejectNulMiddleware, WriteGate
 
 API_PREFIX = "/api/v4"
 # Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
 # connection pool (10 + 10 overflow), so a lock holder always finds a thread and a connection.
 POSTGRES_WRITERS = 8
+# No go~mus request comes near this; anything larger is refused before it is parsed.
+MAX_BODY_BYTES = 1024 * 1024
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -74,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             zone=settings.zone,
         )
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
     app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)
     app.add_middleware(
         CORSMiddleware,
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         events_router,
         tickets_router,
         lookups_router,
+        orders_router,
     )
     for router in routers:
         api.include_router(router)

@@ -208,3 +208,24 @@ def token_revoke(token_id: int) -> None:
     finally:
         database.dispose()
     click.echo(f"token {token_id} revoked")
+
+
+@main.group()
+def mail() -> None:
+    """The outbox of order confirmations."""
+
+
+@mail.command("send")
+def mail_send() -> None:
+    """Send the mails that are due now (failed ones are retried every few minutes)."""
+    from museion.orders.mail import deliver_due
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        raise click.ClickException("MUSEION_SMTP_HOST is not set: mails stay in the outbox")
+    database = _database(settings)
+    try:
+        sent = deliver_due(database, settings)
+    finally:
+        database.dispose()
+    click.echo(f"{sent} mail(s) sent")

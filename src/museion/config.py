@@ -55,6 +55,20 @@ class Settings(BaseSettings):
         description="How long anonymous calendar answers may be served from the shared cache; "
         "changes to dates end them at once. 0 turns the cache off.",
     )
+    order_pending_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="Orders not finalized within this many minutes release their capacity.",
+    )
+    smtp_host: str | None = Field(
+        None,
+        description="Mail server for order confirmations; unset: mails wait in the outbox.",
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the mail server.")
+    mail_from: str = Field(
+        "tickets@museion.invalid", description="Sender address of order confirmations."
+    )
     system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
     release: str = Field("Amphora", description="Release name reported by /version.")
 

@@ -4,6 +4,7 @@ DomainError (500)
   Unauthorized ........ 401  unknown or revoked bearer token
   Forbidden ........... 403  valid token, access too low
   NotFound ............ 404  no such record, or outside the token's museums
+  Conflict ............ 409  the same Idempotency-Key is still in progress; retry shortly
   Unprocessable ....... 422  invalid input or a refused business rule
   TooManyRequests ..... 429  rate limit (reserved)
   Busy ................ 503  lock timeout; try again shortly
@@ -45,6 +46,11 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "1"}
 
 
 class Unprocessable(DomainError):

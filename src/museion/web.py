@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, Field
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from museion.auth import Access, PrincipalDep
 from museion.config import Settings
@@ -260,3 +261,34 @@ class WriteGate:
             return
         async with self.semaphore:
             await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Request bodies over `limit` bytes get 413 before an endpoint works on them: at once by
+    their Content-Length, or (chunked uploads) as soon as the streamed bytes pass the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await error_response(413, "request body too large")(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # FastAPI passes HTTPExceptions from body reading through to our handler.
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from museion.auth import PUBLIC
 from museion.availability import queries
 from museion.availability.models import Reservation
-from museion.availability.reservations import reserve_tickets
+from museion.availability.reservations import book_seats, reserve_tickets
+from museion.catalogue.events.models import EventBooking, EventDate
 from museion.db import Database
 from museion.errors import Unprocessable
 from museion.migrations import upgrade
 from tests.availability.factories import make_quota, make_ticket
-from tests.catalogue.factories import BERLIN, local
+from tests.catalogue.factories import BERLIN, local, make_date, make_event, make_museum
 
 CLAIMS = 8
 CAPACITY = 5
@@ -94,5 +95,70 @@ def test_without_slot_locks_holds_oversell_and_with_them_they_do_not(
         later = start + timedelta(minutes=30)
         assert _claim_concurrently(database, ticket_id, later) == CAPACITY
         assert _held(database, later) == CAPACITY
+    finally:
+        database.dispose()
+
+
+def _book_concurrently(database: Database, date_id: int) -> int:
+    """CLAIMS threads each book one seat of a date; returns how many succeeded."""
+
+    def book(_: int) -> bool:
+        try:
+            with database.session() as session:
+                event_date = session.get(EventDate, date_id)
+                assert event_date is not None
+                now = datetime.now(UTC)
+                book_seats(session, event_date, 1, now + timedelta(minutes=30), now)
+        except Unprocessable:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
+        return sum(pool.map(book, range(CLAIMS)))
+
+
+def _booked(database: Database, date_id: int) -> int:
+    with database.session(write=False) as session:
+        total = session.scalar(
+            select(func.sum(EventBooking.quantity)).where(EventBooking.date_id == date_id)
+        )
+    return int(total or 0)
+
+
+def test_without_date_locks_bookings_oversell_and_with_them_they_do_not(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+    database = Database(empty_database_url, pool_size=CLAIMS)
+    try:
+        upgrade(database)
+        with database.session() as session:
+            event = make_event(session, make_museum(session))
+            start = datetime.now(UTC) + timedelta(days=2)
+            first = make_date(session, event, start, seats_max=CAPACITY).id
+            second = make_date(session, event, start, seats_max=CAPACITY).id
+        barrier = threading.Barrier(CLAIMS, timeout=30)
+        counting: Callable[..., Any] = queries.booked_seats
+        locking: Callable[..., Any] = queries.lock_date
+
+        def count_then_wait(*args: Any, **kwargs: Any) -> Any:
+            booked = counting(*args, **kwargs)
+            barrier.wait()  # every booking has counted before any has written
+            return booked
+
+        def read_without_lock(session: Any, date_id: int, now: datetime) -> Any:
+            row = session.get(EventDate, date_id)
+            return (row.seats_max, row.seats_booked)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(queries, "lock_date", read_without_lock)
+            patched.setattr(queries, "booked_seats", count_then_wait)
+            assert _book_concurrently(database, first) == CLAIMS
+        assert _booked(database, first) == CLAIMS > CAPACITY  # oversold
+        assert locking is queries.lock_date
+
+        assert _book_concurrently(database, second) == CAPACITY
+        assert _booked(database, second) == CAPACITY
     finally:
         database.dispose()

@@ -114,3 +114,32 @@ class Reservation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     ticket: Mapped[Ticket] = relationship(lazy="raise")
+
+
+class TicketSale(Base):
+    """Units of a ticket sold at an entry time (an order's ticket item): they use the ticket's
+    quotas like a hold does, for as long as the sale is live.
+
+    `live_until`: None once the order is binding (finalized); a pending order's deadline (plus
+    a grace, see orders.service) before that; the cancellation time after a cancellation. So
+    sold units are always `live_until IS NULL OR live_until > now`, and an order that was never
+    finalized gives its units back by itself, without a sweeper (like an expired hold).
+    """
+
+    __tablename__ = "ticket_sale"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # The counting path: sold units of some tickets at some entry times.
+        Index("ix_ticket_sale_ticket_id_start_at", "ticket_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Combined tickets: the sale of each sub ticket at its own entry time points to the sale of
+    # the combined ticket; its units use the sub ticket's quotas (go~mus sub_ticket_times).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_sale.id", ondelete="CASCADE"), index=True
+    )

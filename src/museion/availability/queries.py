@@ -10,7 +10,15 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from museion.availability.models import QuotaRule, QuotaSlot, Reservation, TicketQuota
+from museion.availability.models import (
+    QuotaRule,
+    QuotaSlot,
+    Reservation,
+    TicketQuota,
+    TicketSale,
+)
+from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking, EventDate, Seat
+from museion.catalogue.events.queries import live_booking, taken_seats
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
 
@@ -72,15 +80,28 @@ def held_quantities(
 
 
 def sold_quantities(
-    session: Session, quota_ids: Collection[int], start: datetime, end: datetime
+    session: Session, quota_ids: Collection[int], start: datetime, end: datetime, now: datetime
 ) -> dict[SlotKey, int]:
     """Units sold per quota and entry time in [start, end).
 
-    Orders arrive with issue 5: their ticket items (and the sub ticket times of combined
-    tickets) are summed here, per quota of the ticket, the same way `held_quantities` sums
-    holds. Every capacity figure and every claim already adds this number.
+    A sale of a ticket uses its quantity in every quota of that ticket, while it is live:
+    binding (`live_until` NULL) or its pending order not past its deadline. Cancelled sales and
+    orders never finalized stop counting by themselves (see TicketSale).
     """
-    return {}
+    if not quota_ids:
+        return {}
+    statement = (
+        select(TicketQuota.quota_id, TicketSale.start_at, func.sum(TicketSale.quantity))
+        .join(TicketQuota, TicketQuota.ticket_id == TicketSale.ticket_id)
+        .where(
+            TicketQuota.quota_id.in_(quota_ids),
+            TicketSale.start_at >= start,
+            TicketSale.start_at < end,
+            or_(TicketSale.live_until.is_(None), TicketSale.live_until > now),
+        )
+        .group_by(TicketQuota.quota_id, TicketSale.start_at)
+    )
+    return {(quota_id, at): int(total) for quota_id, at, total in session.execute(statement)}
 
 
 def used_quantities(
@@ -96,7 +117,7 @@ def used_quantities(
     used: dict[SlotKey, int] = defaultdict(int)
     for source in (
         held_quantities(session, quota_ids, start, end, now, except_tokens=except_tokens),
-        sold_quantities(session, quota_ids, start, end),
+        sold_quantities(session, quota_ids, start, end, now),
     ):
         for key, quantity in source.items():
             used[key] += quantity
@@ -150,3 +171,84 @@ def refresh_reservation(
 def delete_reservation(session: Session, token: str) -> int:
     result = session.execute(delete(Reservation).where(Reservation.token == token))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def live_reservations(session: Session, tokens: Sequence[str], now: datetime) -> list[Reservation]:
+    statement = select(Reservation).where(
+        Reservation.token.in_(tokens), Reservation.valid_until > now
+    )
+    return list(session.scalars(statement))
+
+
+def delete_reservations(session: Session, tokens: Sequence[str]) -> None:
+    session.execute(delete(Reservation).where(Reservation.token.in_(tokens)))
+
+
+def end_sales(session: Session, sale_ids: Collection[int], live_until: datetime | None) -> None:
+    """Make sales binding (None) or end them (a time at which they stop counting)."""
+    if sale_ids:
+        session.execute(
+            update(TicketSale)
+            # The sub ticket sales of a combined ticket end (or bind) with it.
+            .where(or_(TicketSale.id.in_(sale_ids), TicketSale.parent_id.in_(sale_ids)))
+            .values(live_until=live_until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def lock_date(session: Session, date_id: int, now: datetime) -> tuple[int, int] | None:
+    """SELECT ... FOR UPDATE on a date that can still be booked: (seats_max, seats_booked)."""
+    # Seat claims of one date serialize on its row: whoever holds it recounts the live
+    # bookings and inserts undisturbed (STYLE.md 6.1). Several dates lock in ascending id order.
+    row = session.execute(
+        select(EventDate.seats_max, EventDate.seats_booked)
+        .where(
+            EventDate.id == date_id,
+            EventDate.status == DateStatus.BOOKED.value,
+            EventDate.start_at > now,
+        )
+        .with_for_update()
+    ).first()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def booked_seats(session: Session, date_id: int, now: datetime) -> int:
+    """Seats of the live bookings of one date."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(EventBooking.quantity), 0)).where(
+            EventBooking.date_id == date_id, live_booking(now)
+        )
+    )
+    return int(total or 0)
+
+
+def end_bookings(
+    session: Session, booking_ids: Collection[int], live_until: datetime | None
+) -> None:
+    """Make bookings binding (None) or end them (a time at which they stop counting)."""
+    if booking_ids:
+        session.execute(
+            update(EventBooking)
+            .where(EventBooking.id.in_(booking_ids))
+            .values(live_until=live_until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def seats_of(session: Session, seating_id: int, seat_ids: Collection[int]) -> dict[int, Seat]:
+    """The seats among `seat_ids` that belong to the seat plan."""
+    statement = select(Seat).where(Seat.seating_id == seating_id, Seat.id.in_(seat_ids))
+    return {seat.id: seat for seat in session.scalars(statement)}
+
+
+def add_booked_seats(
+    session: Session, booking_id: int, date_id: int, seat_ids: Collection[int]
+) -> None:
+    session.add_all(
+        BookedSeat(booking_id=booking_id, date_id=date_id, seat_id=seat_id) for seat_id in seat_ids
+    )
+
+
+def live_seat_ids(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of the date held by live bookings."""
+    return taken_seats(session, date_id, now)

@@ -7,7 +7,8 @@ after it was made. Expired holds simply stop counting (`valid_until > now` every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Principal
 from museion.availability import queries
-from museion.availability.models import Reservation
+from museion.availability.models import Reservation, TicketSale
 from museion.availability.service import (
     RESERVATION_MAX_AGE,
     RESERVATION_TTL,
@@ -25,6 +26,7 @@ from museion.availability.service import (
     picture,
 )
 from museion.availability.slots import Slot
+from museion.catalogue.events.models import EventBooking, EventDate
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.errors import NotFound, Unprocessable
@@ -37,13 +39,14 @@ def claim(
     quantity: int,
     now: datetime,
     *,
-    except_token: str | None = None,
+    except_tokens: Sequence[str] = (),
 ) -> None:
     """Take `quantity` units at `start` in every quota of `capacities` (quota id -> configured
     capacity), or raise SoldOut. The hold or sale is written by the caller in the same
     transaction, while the slot locks are still held.
 
-    `except_token`: a hold being resized; its own units are not counted against it.
+    `except_tokens`: holds being resized or turned into a sale; their own units are not
+    counted against them.
     """
     if not capacities:
         raise SoldOut("this ticket has no capacity")
@@ -58,15 +61,15 @@ def claim(
         start,
         start + timedelta(microseconds=1),
         now,
-        except_tokens=[except_token] if except_token else [],
+        except_tokens=list(except_tokens),
     )
     for quota_id, at in keys:
         if capacities[quota_id] - used.get((quota_id, at), 0) < quantity:
             raise SoldOut(f"sold out: not enough capacity left for {quantity} at that time")
 
 
-def _check_ticket(ticket: Ticket, principal: Principal) -> None:
-    if ticket.sub_tickets:
+def _check_ticket(ticket: Ticket, principal: Principal, *, combined_ok: bool = False) -> None:
+    if ticket.sub_tickets and not combined_ok:
         raise Unprocessable("combined tickets cannot be reserved")
     if ticket.is_sub_ticket:
         raise Unprocessable("sub tickets are only sold with their combined ticket")
@@ -158,7 +161,7 @@ def refresh_reservation(
     if quantity > reservation.quantity:
         # Growing takes capacity like a new hold does: lock, recount (without this hold), check.
         _, capacities = _slot(session, ticket, reservation.start_at, zone, now)
-        claim(session, capacities, reservation.start_at, quantity, now, except_token=token)
+        claim(session, capacities, reservation.start_at, quantity, now, except_tokens=[token])
     valid_until = min(
         now.replace(microsecond=0) + RESERVATION_TTL, reservation.created_at + RESERVATION_MAX_AGE
     )
@@ -178,3 +181,189 @@ def release_reservation(session: Session, token: str) -> None:
     """Give the units back at once (they would come back by themselves on expiry)."""
     if queries.delete_reservation(session, token) == 0:
         raise NotFound("reservation not found")
+
+
+# --- Sales: what orders take ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalePlan:
+    """A checked ticket line of an order: what `sell_tickets` will claim and write."""
+
+    ticket: Ticket
+    quantity: int
+    start: datetime
+    capacities: dict[int, int]  # quota id -> configured capacity at `start`
+    tokens: list[str]  # live holds of this ticket at `start`, used up by the sale
+    # Combined tickets: one plan per sub ticket at its chosen entry time (go~mus sub_ticket_times).
+    parts: tuple[SalePlan, ...] = ()
+
+
+def _held_for_sale(
+    session: Session, tokens: Sequence[str], ticket: Ticket, start: datetime, now: datetime
+) -> list[str]:
+    """The live holds an order item names; each must be of this ticket at this entry time."""
+    tokens = list(dict.fromkeys(tokens))
+    live = {r.token: r for r in queries.live_reservations(session, tokens, now)} if tokens else {}
+    for token in tokens:
+        found = live.get(token)
+        if found is None:
+            raise ReservationExpired(f"reservation {token} is unknown or not valid anymore")
+        if found.ticket_id != ticket.id or found.start_at != start:
+            raise Unprocessable(f"reservation {token} holds another ticket or entry time")
+    return tokens
+
+
+def plan_sale(
+    session: Session,
+    principal: Principal,
+    ticket: Ticket,
+    *,
+    quantity: int,
+    start_at: datetime,
+    reservation_tokens: Sequence[str],
+    zone: ZoneInfo,
+    now: datetime,
+    sub_ticket_times: Mapping[str, datetime] | None = None,
+) -> SalePlan:
+    """Check a ticket line (channel, quantity, entry times, holds) without taking anything."""
+    _check_ticket(ticket, principal, combined_ok=True)
+    _check_quantity(ticket, quantity)
+    slot, capacities = _slot(session, ticket, start_at, zone, now)
+    tokens = _held_for_sale(session, reservation_tokens, ticket, slot.start, now)
+    parts = _sub_ticket_plans(session, ticket, quantity, sub_ticket_times or {}, zone, now)
+    if parts and tokens:
+        raise Unprocessable("combined tickets cannot be reserved: send no reservations")
+    return SalePlan(ticket, quantity, slot.start, capacities, tokens, parts)
+
+
+def _sub_ticket_plans(
+    session: Session,
+    ticket: Ticket,
+    quantity: int,
+    times: Mapping[str, datetime],
+    zone: ZoneInfo,
+    now: datetime,
+) -> tuple[SalePlan, ...]:
+    """go~mus combined tickets: one entry time per sub ticket, each within its own quotas."""
+    subs = {str(sub.id): sub for sub in ticket.sub_tickets}
+    if set(times) != set(subs):
+        if not subs:
+            raise Unprocessable(f"ticket {ticket.id} has no sub tickets: send no sub_ticket_times")
+        wanted = ", ".join(sorted(subs))
+        raise Unprocessable(f"sub_ticket_times needs one entry time per sub ticket ({wanted})")
+    plans = []
+    for key, sub in sorted(subs.items()):
+        # Loaded as a sub ticket, without sub tickets of its own (go~mus nests one level).
+        set_committed_value(sub, "sub_tickets", [])
+        slot, capacities = _slot(session, sub, times[key], zone, now)
+        plans.append(SalePlan(sub, quantity, slot.start, capacities, []))
+    return tuple(plans)
+
+
+def lock_for_sale(
+    session: Session, plans: Sequence[SalePlan], date_ids: Collection[int], now: datetime
+) -> None:
+    """Lock every quota slot and date an order needs before any claim, in one global order
+    (slots ascending, then dates ascending): two orders with overlapping items then queue
+    for each other instead of deadlocking. The claims that follow re-lock rows they hold."""
+    every = [p for plan in plans for p in (plan, *plan.parts)]
+    keys = sorted({(q, plan.start) for plan in every for q in plan.capacities})
+    if keys:
+        queries.ensure_slots(session, keys)
+        queries.lock_slots(session, keys)
+    for date_id in sorted(set(date_ids)):
+        queries.lock_date(session, date_id, now)
+
+
+def sell_tickets(
+    session: Session, plan: SalePlan, live_until: datetime, now: datetime
+) -> TicketSale:
+    """Sell a planned line: its holds' units first (they are used up), the rest claimed, or
+    SoldOut. The sale counts until `live_until` unless the order becomes binding (TicketSale)."""
+    claim(session, plan.capacities, plan.start, plan.quantity, now, except_tokens=plan.tokens)
+    for part in plan.parts:
+        claim(session, part.capacities, part.start, part.quantity, now)
+    if plan.tokens:
+        queries.delete_reservations(session, plan.tokens)
+    sale = TicketSale(
+        ticket_id=plan.ticket.id, quantity=plan.quantity, start_at=plan.start, live_until=live_until
+    )
+    session.add(sale)
+    session.flush()
+    session.add_all(
+        TicketSale(
+            ticket_id=part.ticket.id,
+            quantity=part.quantity,
+            start_at=part.start,
+            live_until=live_until,
+            parent_id=sale.id,
+        )
+        for part in plan.parts
+    )
+    session.flush()
+    return sale
+
+
+def book_seats(
+    session: Session,
+    event_date: EventDate,
+    quantity: int,
+    live_until: datetime,
+    now: datetime,
+    *,
+    seat_ids: Sequence[int] = (),
+) -> EventBooking:
+    """Book `quantity` seats of a date (with a seat plan: exactly `seat_ids`), or raise SoldOut
+    (not bookable, unknown or blocked seats: Unprocessable).
+
+    Seats are counted from the live bookings, under the date's row lock (see EventBooking):
+    no counter to keep in step, and bookings of orders never finalized stop counting alone.
+    The same lock makes "is this seat still free" and the insert one step: a seat sells once.
+    """
+    locked = queries.lock_date(session, event_date.id, now)
+    if locked is None:
+        raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
+    seats_max, seats_booked = locked
+    free = seats_max - seats_booked - queries.booked_seats(session, event_date.id, now)
+    if free < quantity:
+        raise SoldOut(f"sold out: date {event_date.id} has {max(free, 0)} seats left")
+    if seat_ids:
+        _check_seats(session, event_date, seat_ids, now)
+    booking = EventBooking(date_id=event_date.id, quantity=quantity, live_until=live_until)
+    session.add(booking)
+    session.flush()
+    if seat_ids:
+        queries.add_booked_seats(session, booking.id, event_date.id, seat_ids)
+        session.flush()
+    return booking
+
+
+def _check_seats(
+    session: Session, event_date: EventDate, seat_ids: Sequence[int], now: datetime
+) -> None:
+    if event_date.seating_id is None:
+        raise Unprocessable(f"date {event_date.id} has no seat plan")
+    found = queries.seats_of(session, event_date.seating_id, seat_ids)
+    unknown = [s for s in seat_ids if s not in found]
+    if unknown:
+        raise Unprocessable(f"seat {unknown[0]} is not a seat of date {event_date.id}")
+    blocked = [s for s in seat_ids if found[s].blocked]
+    if blocked:
+        raise Unprocessable(f"seat {blocked[0]} is blocked")
+    taken = queries.live_seat_ids(session, event_date.id, now)
+    sold = [s for s in seat_ids if s in taken]
+    if sold:
+        raise SoldOut(f"sold out: seat {sold[0]} is already sold")
+
+
+def end_sales(
+    session: Session,
+    *,
+    sale_ids: Collection[int] = (),
+    booking_ids: Collection[int] = (),
+    live_until: datetime | None,
+) -> None:
+    """Make sales and bookings binding (None), or end them at `live_until` (capacity returns)."""
+    queries.end_sales(session, sale_ids, live_until)
+    queries.end_bookings(session, booking_ids, live_until)

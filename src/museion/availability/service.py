@@ -39,8 +39,8 @@ class SoldOut(Unprocessable):
 
 
 class ReservationExpired(Unprocessable):
-    def __init__(self) -> None:
-        super().__init__("reservation not valid anymore")
+    def __init__(self, message: str = "reservation not valid anymore") -> None:
+        super().__init__(message)
 
 
 # --- Catalogue views that carry quota ids --------------------------------------------------------

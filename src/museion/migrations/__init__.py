@@ -24,6 +24,7 @@ def import_models() -> None:
     from museion.catalogue.lookups import models as _lookups  # noqa: F401
     from museion.catalogue.museums import models as _museums  # noqa: F401
     from museion.catalogue.tickets import models as _tickets  # noqa: F401
+    from museion.orders import models as _orders  # noqa: F401
     from museion.system import models as _system  # noqa: F401
     from museion.tokens import models as _tokens  # noqa: F401
 

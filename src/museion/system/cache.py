@@ -45,7 +45,7 @@ SWEEP_EVERY = 500
 GENERATION_ROW = 1
 # The last fifth of an answer's life: the first request then rebuilds it, the others still hit.
 REFRESH_SHARE = 0.2
-_PENDING = "museion_catalogue_changed"
+PENDING_FLAG = "museion_catalogue_changed"
 
 _generation = cast(Table, CacheGeneration.__table__)
 _cache = cast(Table, ResponseCache.__table__)
@@ -68,12 +68,12 @@ _LOOKUP = (
 def catalogue_changed(session: Session) -> None:
     """What calendars show changes with this transaction: cached answers end when it commits."""
     session.connection()  # begins the transaction whose commit or rollback decides
-    session.info[_PENDING] = True
+    session.info[PENDING_FLAG] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
-    if not session.info.pop(_PENDING, False):
+    if not session.info.pop(PENDING_FLAG, False):
         return
     # After the commit, not inside the transaction: a bump inside it would hold the one
     # generation row locked until commit and serialize every writer on PostgreSQL. A reader that
@@ -83,7 +83,7 @@ def _bump_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
+    session.info.pop(PENDING_FLAG, None)
 
 
 def bump_generation(engine: Engine) -> None:

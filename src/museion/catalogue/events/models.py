@@ -208,7 +208,8 @@ class EventDate(Base):
     seats_min: Mapped[int] = mapped_column(Integer, default=1)
     seats_max: Mapped[int] = mapped_column(Integer)
     max_per_registration: Mapped[int | None] = mapped_column(Integer)
-    # Seats held by bookings; only orders change it, with a conditional UPDATE.
+    # Seats taken outside museion's orders (imported, sold offline). Seats of orders are the live
+    # EventBooking rows of the date, counted on every read and claim (see EventBooking).
     seats_booked: Mapped[int] = mapped_column(Integer, default=0)
     # The default price; events with scale prices leave it empty.
     price_cents: Mapped[int | None] = mapped_column(Integer)
@@ -228,9 +229,16 @@ class EventDate(Base):
     def duration(self) -> int:
         return int((self.end_at - self.start_at).total_seconds() // 60)
 
+    # Seats of live bookings, filled in by the service that loaded the date (not a column).
+    seats_ordered = 0
+
+    @property
+    def seats_taken(self) -> int:
+        return self.seats_booked + self.seats_ordered
+
     @property
     def seats_available(self) -> int:
-        return max(self.seats_max - self.seats_booked, 0)
+        return max(self.seats_max - self.seats_taken, 0)
 
     @property
     def effective_location(self) -> Location | None:
@@ -312,3 +320,43 @@ class Seat(Base):
     # Position on the drawing, in seat widths from the top left.
     x: Mapped[float] = mapped_column(Float, default=0.0)
     y: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class EventBooking(Base):
+    """Seats of a date booked by an order's event item.
+
+    Seats of a date are counted from these rows, not kept in a counter: `live_until` is None once
+    the order is binding, the pending order's deadline (plus a grace) before that, and the
+    cancellation time after a cancellation. A live booking is `live_until IS NULL OR live_until
+    > now`, so an order that is never finalized gives its seats back by itself: no sweeper, and
+    no counter that a crash or a forgotten release could leave wrong (DESIGN.md invariant 7).
+    """
+
+    __tablename__ = "event_booking"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_event_booking_date_id_live_until", "date_id", "live_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date_id: Mapped[int] = mapped_column(ForeignKey("event_date.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BookedSeat(Base):
+    """A seat of a seat plan taken by a booking; taken while its booking is live.
+
+    A seat is sold at most once: claims of a date hold its row lock while they check that no
+    live booking has the seat and insert theirs (see reservations.book_seats).
+    """
+
+    __tablename__ = "booked_seat"
+    __table_args__ = (Index("ix_booked_seat_date_id_seat_id", "date_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("event_booking.id", ondelete="CASCADE"), index=True
+    )
+    date_id: Mapped[int] = mapped_column(ForeignKey("event_date.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id", ondelete="CASCADE"))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, not_, or_, select
 from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import (
+    BookedSeat,
     DateStatus,
     Event,
+    EventBooking,
     EventCategory,
     EventDate,
     EventLanguage,
@@ -89,14 +91,40 @@ def _exhibition_condition(ids: Sequence[int]) -> ColumnElement[bool]:
     return or_(*parts) if parts else false()
 
 
+def live_booking(now: datetime) -> ColumnElement[bool]:
+    """A booking holds its seats while binding (NULL) or until its pending order's deadline."""
+    return or_(EventBooking.live_until.is_(None), EventBooking.live_until > now)
+
+
+def _ordered_seats(now: datetime) -> ScalarSelect[int]:
+    """Seats of the live bookings of the date in the outer query (a correlated subquery)."""
+    return (
+        select(func.coalesce(func.sum(EventBooking.quantity), 0))
+        .where(EventBooking.date_id == EventDate.id, live_booking(now))
+        .scalar_subquery()
+    )
+
+
 def date_bookable(channel: Channel, now: datetime) -> ColumnElement[bool]:
     """Booked (not cancelled), still ahead, seats left, and sold on the caller's channel."""
     return and_(
         EventDate.status == DateStatus.BOOKED.value,
         EventDate.start_at > now,
-        EventDate.seats_booked < EventDate.seats_max,
+        EventDate.seats_booked + _ordered_seats(now) < EventDate.seats_max,
         channel.bookable(),
     )
+
+
+def ordered_seats(session: Session, date_ids: Collection[int], now: datetime) -> dict[int, int]:
+    """Seats of live bookings per date, for many dates in one query."""
+    if not date_ids:
+        return {}
+    statement = (
+        select(EventBooking.date_id, func.sum(EventBooking.quantity))
+        .where(EventBooking.date_id.in_(date_ids), live_booking(now))
+        .group_by(EventBooking.date_id)
+    )
+    return {date_id: int(n) for date_id, n in session.execute(statement)}
 
 
 def _with_bookable(
@@ -350,3 +378,13 @@ def used_tags(session: Session, f: EventFilter, channel: Channel, kind: TagKind)
         select(Tag).where(Tag.kind == kind.value, Tag.id.in_(used)).order_by(Tag.sort_order, Tag.id)
     )
     return list(session.scalars(statement))
+
+
+def taken_seats(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of the date's seat plan held by live bookings."""
+    statement = (
+        select(BookedSeat.seat_id)
+        .join(EventBooking, EventBooking.id == BookedSeat.booking_id)
+        .where(BookedSeat.date_id == date_id, live_booking(now))
+    )
+    return set(session.scalars(statement))

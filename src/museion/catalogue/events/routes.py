@@ -286,11 +286,13 @@ def show_date(
     render: RenderDep,
 ) -> DateEnvelope:
     now = _now()
-    event_date = service.get_date(session, principal, event_id, date_id)
+    event_date = service.get_date(session, principal, event_id, date_id, now)
     out = _date_out(event_date, principal, render, now)
     seatings = []
     if event_date.seating is not None:
-        blocked = [seat.id for seat in event_date.seating.seats if seat.blocked]
+        # Sold seats are as unavailable as blocked ones (go~mus: "blocked seats and reservations").
+        taken = service.taken_seats(session, event_date.id, now)
+        blocked = [seat.id for seat in event_date.seating.seats if seat.blocked or seat.id in taken]
         seatings.append(SeatingOut.build(event_date.seating, blocked))
     return DateEnvelope(
         date=DateDetailOut(

@@ -239,7 +239,7 @@ class DateOut(BaseModel):
             "seats": SeatsOut.model_construct(
                 min=event_date.seats_min,
                 max=event_date.seats_max,
-                booked=event_date.seats_booked,
+                booked=event_date.seats_taken,
                 available=event_date.seats_available,
                 max_per_registration=event_date.max_per_registration,
             ),

@@ -59,7 +59,7 @@ def is_date_bookable(event_date: EventDate, channel: Channel, now: datetime) -> 
     return (
         event_date.status == DateStatus.BOOKED.value
         and event_date.start_at > now
-        and event_date.seats_booked < event_date.seats_max
+        and event_date.seats_taken < event_date.seats_max
         and is_event_bookable(event_date.event, channel)
     )
 
@@ -177,6 +177,7 @@ def event_detail(
     _, dates = queries.list_dates(
         session, query, channel=channel, now=now, offset=0, limit=EMBEDDED_DATES
     )
+    with_orders(session, dates, now)
     upcoming = queries.upcoming_start_times(session, [event.id], channel, now, UPCOMING_START_TIMES)
     return EventDetail(event, upcoming.get(event.id, []), dates)
 
@@ -185,9 +186,10 @@ def list_dates(
     session: Session, principal: Principal, q: DateQuery, *, now: datetime, offset: int, limit: int
 ) -> tuple[int, list[EventDate]]:
     q = replace(q, events=scoped(principal, q.events))
-    return queries.list_dates(
+    total, dates = queries.list_dates(
         session, q, channel=channel_for(principal), now=now, offset=offset, limit=limit
     )
+    return total, with_orders(session, dates, now)
 
 
 def event_dates(
@@ -205,12 +207,22 @@ def event_dates(
     return list_dates(session, principal, q, now=now, offset=offset, limit=limit)
 
 
-def get_date(session: Session, principal: Principal, event_id: int, date_id: int) -> EventDate:
+def get_date(
+    session: Session, principal: Principal, event_id: int, date_id: int, now: datetime
+) -> EventDate:
     """A date is found only under its own event (another event's date id is a 404)."""
     found = queries.get_date(session, event_id, date_id, scoped(principal, EventFilter()))
     if found is None:
         raise NotFound(f"date {date_id} of event {event_id} not found")
-    return found
+    return with_orders(session, [found], now)[0]
+
+
+def with_orders(session: Session, dates: list[EventDate], now: datetime) -> list[EventDate]:
+    """Fill in the seats of live order bookings of each date (one query for all of them)."""
+    ordered = queries.ordered_seats(session, [d.id for d in dates], now)
+    for event_date in dates:
+        event_date.seats_ordered = ordered.get(event_date.id, 0)
+    return dates
 
 
 def date_languages(
@@ -236,7 +248,8 @@ def calendar_all(
     """Every day of the window with its dates."""
     q = replace(q, events=scoped(principal, q.events))
     days: dict[date, list[EventDate]] = {day: [] for day in w.days}
-    for event_date in queries.all_dates(session, q, channel=channel_for(principal), now=now):
+    found = queries.all_dates(session, q, channel=channel_for(principal), now=now)
+    for event_date in with_orders(session, found, now):
         days[event_date.start_at.astimezone(zone).date()].append(event_date)
     return days
 
@@ -259,3 +272,8 @@ def get_seating(session: Session, seating_id: int) -> Seating:
     if seating is None:
         raise NotFound(f"seating {seating_id} not found")
     return seating
+
+
+def taken_seats(session: Session, date_id: int, now: datetime) -> set[int]:
+    """Seats of a date's seat plan that live bookings hold."""
+    return queries.taken_seats(session, date_id, now)

@@ -1,0 +1,229 @@
+"""Sustained order creation: create + finalize per order, N concurrent clients, on a real server.
+
+    .venv/bin/python bench/orders.py --url sqlite:///bench/data/orders.db --recreate
+    .venv/bin/python bench/orders.py --url postgresql://postgres@127.0.0.1:5432/museion_orders \
+        --recreate
+
+Prepares a fresh database (migrated; one reseller token, one museum, `--dates` event dates
+with plenty of seats and one time-slot ticket with a large quota), starts
+`python -m museion serve --no-migrate --workers W` on a free port of 127.0.0.1, and lets
+`--clients` threads each run create-then-finalize in a closed loop for `--duration` seconds
+after a warm-up. Half the orders book 2 seats of a random date, half buy 2 tickets of one of
+tomorrow's time slots. Reports finished orders per second and the latency of the pair.
+The client is Python (httpx2) and shares the CPU with the server: the figures are a floor.
+This is a benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx2 as httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from museion.availability.models import Quota, QuotaRule, TicketQuota  # noqa: E402
+from museion.catalogue.events.models import Event, EventDate  # noqa: E402
+from museion.catalogue.museums.models import Museum  # noqa: E402
+from museion.catalogue.tickets.models import Ticket  # noqa: E402
+from museion.db import Database  # noqa: E402
+from museion.migrations import upgrade  # noqa: E402
+from museion.tokens.service import create_token  # noqa: E402
+
+SECRET = "bench-reseller"
+ZONE = ZoneInfo("Europe/Berlin")
+
+
+def recreate(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    admin = create_engine(
+        parsed.set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def prepare(url: str, dates: int) -> tuple[list[int], int, str]:
+    """(date ids, ticket id, entry time) of a fresh instance with room for every order."""
+    database = Database(url)
+    try:
+        upgrade(database)
+        with database.session() as session:
+            create_token(session, access="reseller", name="bench", secret=SECRET)
+            museum = Museum(title={"de": "Benchmuseum"}, shop_order=1)
+            session.add(museum)
+            session.flush()
+            event = Event(museum_id=museum.id, title={"de": "Bench"}, duration=60)
+            session.add(event)
+            session.flush()
+            start = datetime.now(UTC) + timedelta(days=7)
+            rows = [
+                EventDate(
+                    event_id=event.id,
+                    start_at=start + timedelta(hours=i),
+                    end_at=start + timedelta(hours=i, minutes=60),
+                    seats_max=10_000_000,
+                    price_cents=1200,
+                )
+                for i in range(dates)
+            ]
+            session.add_all(rows)
+            quota = Quota(title="bench", rules=[QuotaRule(capacity=10_000_000)])
+            ticket = Ticket(
+                title={"de": "Bench-Ticket"},
+                ticket_type="time_slot",
+                first_entry=600,
+                last_entry=960,
+                entry_duration=30,
+                price_cents=900,
+                max_persons=10,
+            )
+            session.add_all([quota, ticket])
+            session.flush()
+            session.add(TicketQuota(ticket_id=ticket.id, quota_id=quota.id))
+            tomorrow = datetime.now(ZONE).date() + timedelta(days=1)
+            entry = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 12, 0, tzinfo=ZONE)
+            return [d.id for d in rows], ticket.id, entry.isoformat()
+    finally:
+        database.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
+    env["MUSEION_DATABASE_URL"] = url
+    command = [sys.executable, "-m", "museion", "serve", "--no-migrate", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v4/version", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"server did not start; see {log}")
+
+
+def run(
+    base: str, clients: int, seconds: float, dates: list[int], ticket: tuple[int, str]
+) -> dict[str, Any]:
+    stop = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        chance = random.Random(n)
+        headers = {"Authorization": f"Bearer {SECRET}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            while time.monotonic() < stop:
+                if chance.random() < 0.5:
+                    item = {
+                        "type": "Event",
+                        "attributes": {"id": chance.choice(dates), "quantity": 2},
+                    }
+                else:
+                    attributes = {"id": ticket[0], "quantity": 2, "time": ticket[1]}
+                    item = {"type": "Ticket", "attributes": attributes}
+                began = time.monotonic()
+                created = http.post("/api/v4/orders", json={"items": [item]})
+                if created.status_code != 201:
+                    with lock:
+                        failures.append(created.status_code)
+                    continue
+                token = created.json()["order"]["token"]
+                finalized = http.post(f"/api/v4/orders/{token}/finalize")
+                with lock:
+                    if finalized.status_code == 200:
+                        latencies.append(time.monotonic() - began)
+                    else:
+                        failures.append(finalized.status_code)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    ordered = sorted(latencies)
+    return {
+        "orders": len(latencies),
+        "seconds": round(elapsed, 1),
+        "orders_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
+        "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1) if ordered else None,
+        "failures": dict(sorted({s: failures.count(s) for s in set(failures)}.items())),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--recreate", action="store_true", help="start from an empty database")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--dates", type=int, default=50)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if args.recreate:
+        recreate(args.url)
+    dates, ticket_id, entry = prepare(args.url, args.dates)
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    process, base = start_server(args.url, args.workers, results / "orders-server.log")
+    try:
+        run(base, args.clients, args.warmup, dates, (ticket_id, entry))
+        figures = run(base, args.clients, args.duration, dates, (ticket_id, entry))
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    figures |= {
+        "backend": make_url(args.url).get_backend_name(),
+        "workers": args.workers,
+        "clients": args.clients,
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Orders, their items (ticket sales, event bookings) and the barcodes that admit people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from museion.availability.models import TicketSale
+from museion.catalogue.events.models import EventBooking, EventDate
+from museion.catalogue.tickets.models import Ticket
+from museion.db import Base, Translations, UTCDateTime
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # created, holds its capacity until `expires_at`
+    FINALIZED = "finalized"  # binding: barcodes minted
+    CANCELLED = "cancelled"
+
+
+class OrderSource(StrEnum):
+    RESELLER = "reseller"
+    CASHPOINT = "cashpoint"
+    SHOP = "shop"
+    API = "api"
+
+
+class ItemType(StrEnum):
+    TICKET = "Ticket"
+    EVENT = "Event"
+
+
+class Order(Base):
+    __tablename__ = "order"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'finalized', 'cancelled')", name="status"),
+        CheckConstraint("source IN ('reseller', 'cashpoint', 'shop', 'api')", name="source"),
+        CheckConstraint("total_price_cents >= 0", name="total_not_negative"),
+        # GET /orders: a token's orders of some days.
+        Index("ix_order_api_token_id_created_at", "api_token_id", "created_at"),
+        Index("ix_order_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unguessable: it names the order in URLs and guards its documents (go~mus `token`).
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=OrderStatus.PENDING.value)
+    source: Mapped[str] = mapped_column(String(10))
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_token.id", ondelete="SET NULL")
+    )
+    comment: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
+    customer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    total_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # Set from the service's clock (not the database's), so expiry is testable.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A pending order is binding only if finalized before this; None once finalized.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    items: Mapped[list[OrderItem]] = relationship(
+        lazy="raise", order_by="OrderItem.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class OrderItem(Base):
+    """One line of an order: a ticket sale or an event booking, with its computed price."""
+
+    __tablename__ = "order_item"
+    __table_args__ = (
+        CheckConstraint("type IN ('Ticket', 'Event')", name="type"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "(type = 'Ticket' AND ticket_sale_id IS NOT NULL AND event_booking_id IS NULL) OR "
+            "(type = 'Event' AND event_booking_id IS NOT NULL AND ticket_sale_id IS NULL)",
+            name="one_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(10))
+    # The museum it belongs to (None: a ticket of no museum); museum-limited tokens filter on it.
+    museum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("museum.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[dict[str, str | None]] = mapped_column(Translations)
+    quantity: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The item's total after its discount, in cents.
+    price_cents: Mapped[int] = mapped_column(Integer)
+    vat_pct: Mapped[float] = mapped_column(Float, default=0.0)
+    tax_included: Mapped[bool] = mapped_column(Boolean, default=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    ticket_sale_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_sale.id", ondelete="RESTRICT"), unique=True
+    )
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    date_id: Mapped[int | None] = mapped_column(ForeignKey("event_date.id", ondelete="SET NULL"))
+    event_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_booking.id", ondelete="RESTRICT"), unique=True
+    )
+    # Event items with scale prices: {"<scale price id>": quantity}.
+    quantities: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # [{"name": ..., "surname": ...}] when the ticket asks for attendees.
+    attendees: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # Combined tickets: {"<sub ticket id>": entry time (ISO 8601, UTC)}.
+    sub_ticket_times: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket | None] = relationship(lazy="raise")
+    event_date: Mapped[EventDate | None] = relationship(lazy="raise")
+    ticket_sale: Mapped[TicketSale | None] = relationship(lazy="raise")
+    event_booking: Mapped[EventBooking | None] = relationship(lazy="raise")
+    barcodes: Mapped[list[Barcode]] = relationship(
+        lazy="raise", order_by="Barcode.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Barcode(Base):
+    """Admits one person; minted on finalize. Code 39-safe: A-Z and 0-9 only."""
+
+    __tablename__ = "barcode"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    order_item_id: Mapped[int] = mapped_column(
+        ForeignKey("order_item.id", ondelete="CASCADE"), index=True
+    )
+    # Set when its item or order is cancelled: the barcode no longer admits anyone.
+    invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a request sent with an Idempotency-Key (see orders.idempotency)."""
+
+    __tablename__ = "idempotency_key"
+
+    # SHA-256 of the token id and the client's key: keys of different tokens never collide.
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of method, path and body: the same key with another request is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Mail(Base):
+    """The mail outbox: a confirmation is stored with the finalize that causes it and sent
+    afterwards, so a mail server outage delays mails but never loses one or fails an order."""
+
+    __tablename__ = "mail"
+    __table_args__ = (
+        # One confirmation per order, however often it is finalized.
+        UniqueConstraint("order_id", "kind"),
+        # The delivery path: unsent mails that are due.
+        Index("ix_mail_sent_at_next_attempt_at", "sent_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Also the lease of a sender working on it: others skip it until then.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

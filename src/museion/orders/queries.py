@@ -1,0 +1,251 @@
+"""Order statements: loading orders with what their items show, lists, status transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from museion.catalogue.events.models import Event, EventDate
+from museion.catalogue.models import Location
+from museion.catalogue.museums.models import Museum
+from museion.catalogue.tickets.models import Ticket
+from museion.orders.models import Barcode, IdempotencyKey, Mail, Order, OrderItem, OrderStatus
+
+ORDER_LOADS: tuple[LoaderOption, ...] = (
+    selectinload(Order.items).selectinload(OrderItem.barcodes),
+    selectinload(Order.items)
+    .joinedload(OrderItem.ticket)
+    .selectinload(Ticket.museums)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+    selectinload(Order.items)
+    .joinedload(OrderItem.event_date)
+    .joinedload(EventDate.location)
+    .joinedload(Location.country),
+    selectinload(Order.items)
+    .joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .joinedload(Event.location)
+    .joinedload(Location.country),
+    selectinload(Order.items)
+    .joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .joinedload(Event.museum)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+)
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    """Which orders a caller may see: None means no limit on that axis."""
+
+    api_token_id: int | None = None
+    museum_ids: Sequence[int] | None = None
+
+
+def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if scope.api_token_id is not None:
+        conditions.append(Order.api_token_id == scope.api_token_id)
+    if scope.museum_ids is not None:
+        # Museum-limited tokens see an order only if none of its items is another museum's.
+        foreign = exists().where(
+            OrderItem.order_id == Order.id,
+            OrderItem.museum_id.is_not(None),
+            OrderItem.museum_id.not_in(scope.museum_ids),
+        )
+        conditions.append(not_(foreign))
+    return conditions
+
+
+def get_order(
+    session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
+) -> Order | None:
+    statement = (
+        select(Order)
+        .where(*_scope_conditions(scope))
+        .options(*ORDER_LOADS)
+        # Status transitions are UPDATE statements: read what the database says now.
+        .execution_options(populate_existing=True)
+    )
+    if order_id is not None:
+        statement = statement.where(Order.id == order_id)
+    if token is not None:
+        statement = statement.where(Order.token == token)
+    return session.scalars(statement).first()
+
+
+def list_orders(
+    session: Session,
+    scope: OrderScope,
+    *,
+    start: datetime,
+    end: datetime,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Order]]:
+    conditions = [
+        Order.created_at >= start,
+        Order.created_at < end,
+        *_scope_conditions(scope),
+    ]
+    total = session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    if not total:
+        return 0, []
+    found = session.scalars(
+        select(Order)
+        .where(*conditions)
+        .order_by(Order.created_at, Order.id)
+        .offset(offset)
+        .limit(limit)
+        .options(*ORDER_LOADS)
+    )
+    return int(total), list(found)
+
+
+def order_id_of_barcode(session: Session, code: str) -> int | None:
+    return session.scalar(
+        select(OrderItem.order_id)
+        .join(Barcode, Barcode.order_item_id == OrderItem.id)
+        .where(Barcode.code == code)
+    )
+
+
+def dates_for_order(
+    session: Session, date_ids: Collection[int], museum_ids: Sequence[int] | None
+) -> dict[int, EventDate]:
+    """Dates by id with their event and its scale prices; outside `museum_ids` they are absent."""
+    if not date_ids:
+        return {}
+    statement = (
+        select(EventDate)
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.id.in_(date_ids))
+        .options(joinedload(EventDate.event).selectinload(Event.scale_prices))
+    )
+    if museum_ids is not None:
+        statement = statement.where(Event.museum_id.in_(museum_ids))
+    return {d.id: d for d in session.scalars(statement)}
+
+
+def finalize_order(session: Session, order_id: int, now: datetime) -> int:
+    """pending -> finalized while the deadline is ahead; the row count says whether it happened."""
+    # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
+    # deadline (whose capacity may already be someone else's) never becomes binding.
+    result = session.execute(
+        update(Order)
+        .where(
+            Order.id == order_id,
+            Order.status == OrderStatus.PENDING.value,
+            Order.expires_at > now,
+        )
+        .values(status=OrderStatus.FINALIZED.value, finalized_at=now, expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def cancel_order(session: Session, order_id: int, now: datetime) -> int:
+    """pending or finalized -> cancelled; the row count says whether it happened."""
+    # Conditional: two concurrent cancellations give capacity back once.
+    result = session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.status != OrderStatus.CANCELLED.value)
+        .values(status=OrderStatus.CANCELLED.value, cancelled_at=now, expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def cancel_items(session: Session, item_ids: Collection[int], now: datetime) -> list[int]:
+    """Mark items cancelled; returns the ids that were not cancelled before."""
+    # Conditional (and per row): an item cancelled twice at once returns its capacity once.
+    result = session.execute(
+        update(OrderItem)
+        .where(OrderItem.id.in_(item_ids), OrderItem.cancelled_at.is_(None))
+        .values(cancelled_at=now)
+        .returning(OrderItem.id)
+        .execution_options(synchronize_session=False)
+    )
+    return [row[0] for row in result]
+
+
+def invalidate_barcodes(session: Session, item_ids: Collection[int], now: datetime) -> None:
+    if item_ids:
+        session.execute(
+            update(Barcode)
+            .where(and_(Barcode.order_item_id.in_(item_ids), Barcode.invalidated_at.is_(None)))
+            .values(invalidated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def try_lock_key(session: Session, key_hash: str) -> bool:
+    """Take the key's lock for this transaction without waiting; False: another request has it."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite: this write transaction began with BEGIN IMMEDIATE, so no other writer runs.
+        return True
+    # A transaction-scoped advisory lock: the only way to tell "a request with this key is
+    # running right now" without waiting for it (an INSERT of the key would block instead).
+    # It ends with the transaction, exactly when the stored answer becomes visible.
+    lock_id = int(key_hash[:16], 16) - (1 << 63)  # a signed 64-bit lock id
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
+
+
+def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | None:
+    return session.get(IdempotencyKey, key_hash)
+
+
+@dataclass(frozen=True)
+class DueMail:
+    id: int
+    recipient: str
+    subject: str
+    body: str
+
+
+def lease_due_mails(
+    session: Session, now: datetime, *, lease_until: datetime, limit: int
+) -> list[DueMail]:
+    """Unsent mails that are due, leased to the caller until `lease_until`."""
+    due = (
+        select(Mail.id)
+        .where(Mail.sent_at.is_(None), Mail.next_attempt_at <= now)
+        .order_by(Mail.id)
+        .limit(limit)
+    )
+    # Conditional on still being due: of two senders each mail goes to one only.
+    result = session.execute(
+        update(Mail)
+        .where(
+            Mail.id.in_(due.scalar_subquery()), Mail.sent_at.is_(None), Mail.next_attempt_at <= now
+        )
+        .values(next_attempt_at=lease_until, attempts=Mail.attempts + 1)
+        .returning(Mail.id, Mail.recipient, Mail.subject, Mail.body)
+        .execution_options(synchronize_session=False)
+    )
+    return [DueMail(*row) for row in result]
+
+
+def mail_sent(session: Session, mail_id: int, at: datetime) -> None:
+    session.execute(
+        update(Mail)
+        .where(Mail.id == mail_id)
+        .values(sent_at=at, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mail_failed(session: Session, mail_id: int, error: str, retry_at: datetime) -> None:
+    session.execute(
+        update(Mail)
+        .where(Mail.id == mail_id, Mail.sent_at.is_(None))
+        .values(last_error=error, next_attempt_at=retry_at)
+        .execution_options(synchronize_session=False)
+    )

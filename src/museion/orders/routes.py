@@ -1,0 +1,304 @@
+"""/orders: create, finalize, read, cancel (go~mus page-reseller_api.md, orders.md).
+The fixed path /orders/barcode/... comes before /orders/{id}."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
+
+from museion.auth import Access, Principal, require
+from museion.db import SessionDep
+from museion.orders import idempotency, mail, service
+from museion.orders.idempotency import Answer
+from museion.orders.models import Order
+from museion.orders.schemas import (
+    AttendeeIn,
+    CancellationIn,
+    EventItemIn,
+    FlatItemIn,
+    OrderCreate,
+    OrderDetailOut,
+    OrderEnvelope,
+    OrderOut,
+    OrdersEnvelope,
+    SeatIn,
+    TicketItemIn,
+)
+from museion.orders.service import Attendee, EventLine, OrderRequest, TicketLine
+from museion.web import ApiDate, NowDep, PaginationDep, PathId, Render, RenderDep, SettingsDep
+
+router = APIRouter(tags=["orders"])
+
+Seller = Annotated[Principal, Depends(require(Access.RESELLER, Access.CASHPOINT, Access.USER))]
+# The numeric id or the order token.
+OrderRef = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+BarcodeRef = Annotated[str, Path(min_length=1, max_length=64)]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retry safely: the same key and request replay the first answer.",
+    ),
+]
+
+
+def _line(item: TicketItemIn | EventItemIn | FlatItemIn) -> TicketLine | EventLine:
+    if isinstance(item, TicketItemIn):
+        a = item.attributes
+        return TicketLine(
+            ticket_id=a.id,
+            quantity=a.quantity,
+            time=a.time,
+            reservations=a.reservations,
+            attendees=_attendees(a.attendees),
+            sub_ticket_times=a.sub_ticket_times,
+        )
+    if isinstance(item, EventItemIn):
+        e = item.attributes
+        return EventLine(
+            date_id=e.id, quantity=e.quantity, quantities=e.quantities, seats=_seats(e.seats)
+        )
+    if item.ticket_id is not None and item.quantity is not None and item.entry is not None:
+        return TicketLine(
+            ticket_id=item.ticket_id,
+            quantity=item.quantity,
+            time=item.entry,
+            reservations=item.reservations,
+            attendees=_attendees(item.attendees),
+        )
+    assert item.date_id is not None  # FlatItemIn checked that one of them is there
+    return EventLine(
+        date_id=item.date_id,
+        quantity=item.quantity,
+        quantities=item.quantities,
+        seats=_seats(item.seats),
+    )
+
+
+def _seats(given: list[SeatIn] | None) -> list[tuple[int, int]] | None:
+    return [(s.seat_id, s.scale_price_id) for s in given] if given else None
+
+
+def _attendees(given: list[AttendeeIn] | None) -> list[Attendee] | None:
+    if given is None:
+        return None
+    return [Attendee(name=a.name, surname=a.surname) for a in given]
+
+
+def _request(body: OrderCreate) -> OrderRequest:
+    if body.order is not None:
+        new = body.order
+        return OrderRequest(
+            lines=[_line(item) for item in new.items],
+            total=new.total,
+            comment=new.comment,
+            reference=new.reference,
+            customer=new.customer,
+        )
+    return OrderRequest(
+        lines=[_line(item) for item in body.items or []],
+        total=body.total,
+        comment=body.comment,
+        reference=body.reference,
+        customer=body.customer,
+    )
+
+
+def _envelope(order: Order, render: Render, now: datetime) -> OrderEnvelope:
+    return OrderEnvelope(
+        order=OrderDetailOut.build_detail(order, service.status_of(order, now), render)
+    )
+
+
+@router.get("/orders", summary="Orders of some days (default today)")
+def list_orders(
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    settings: SettingsDep,
+    pagination: PaginationDep,
+    now: NowDep,
+    start_at: Annotated[
+        ApiDate | None, Query(description="First order day (YYYY-MM-DD); default today.")
+    ] = None,
+    end_at: Annotated[
+        ApiDate | None, Query(description="Last order day (YYYY-MM-DD); default today.")
+    ] = None,
+    only_my_orders: Annotated[
+        bool, Query(description="Only orders made with this token (resellers: always).")
+    ] = False,
+) -> OrdersEnvelope:
+    today = now.astimezone(settings.zone).date()
+    total, found = service.list_orders(
+        session,
+        principal,
+        first=start_at or today,
+        last=end_at or today,
+        only_mine=only_my_orders,
+        zone=settings.zone,
+        offset=pagination.offset,
+        limit=pagination.per_page,
+    )
+    return OrdersEnvelope(
+        orders=[OrderOut.build(o, service.status_of(o, now), render) for o in found],
+        meta=pagination.meta(total),
+    )
+
+
+def _json(answer: Answer) -> Response:
+    return Response(answer.body, status_code=answer.status_code, media_type="application/json")
+
+
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderEnvelope,
+    summary="Create an order (all items or none)",
+)
+def create_order(
+    body: OrderCreate,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    key = None
+    if idempotency_key is not None:
+        key = idempotency.Key.of(principal, idempotency_key, "POST /orders", body.model_dump_json())
+        if (replayed := idempotency.replay(session, key)) is not None:
+            return _json(replayed)
+    order = service.place_order(
+        session,
+        principal,
+        _request(body),
+        pending_minutes=settings.order_pending_minutes,
+        zone=settings.zone,
+        now=now,
+    )
+    answer = Answer(201, _envelope(order, render, now).model_dump_json().encode())
+    if key is not None:
+        idempotency.remember(session, key, answer, now)
+    return _json(answer)
+
+
+@router.get("/orders/barcode/{barcode}", summary="The order a barcode belongs to")
+def order_by_barcode(
+    barcode: BarcodeRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
+) -> OrderEnvelope:
+    return _envelope(service.order_by_barcode(session, principal, barcode), render, now)
+
+
+@router.get("/orders/{id}", summary="Details of an order (numeric id or order token)")
+def show_order(
+    id: OrderRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
+) -> OrderEnvelope:
+    return _envelope(service.get_order(session, principal, id), render, now)
+
+
+@router.post(
+    "/orders/{id}/finalize",
+    response_model=OrderEnvelope,
+    summary="Make a pending order binding; mints barcodes",
+)
+def finalize_order(
+    id: OrderRef,
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    settings: SettingsDep,
+    now: NowDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    key = None
+    if idempotency_key is not None:
+        key = idempotency.Key.of(principal, idempotency_key, f"POST /orders/{id}/finalize")
+        if (replayed := idempotency.replay(session, key)) is not None:
+            return _json(replayed)
+    order = service.finalize_order(session, principal, id, settings.zone, now)
+    if settings.smtp_host:
+        # Runs after the response, so after the commit: the mail is in the outbox for good.
+        background.add_task(mail.deliver_due, request.app.state.database, settings)
+    answer = Answer(200, _envelope(order, render, now).model_dump_json().encode())
+    if key is not None:
+        idempotency.remember(session, key, answer, now)
+    return _json(answer)
+
+
+@router.post("/orders/{id}/cancellations", summary="Cancel single items or the whole order")
+def cancel_order(
+    id: OrderRef,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    now: NowDep,
+    body: CancellationIn | None = None,
+) -> OrderEnvelope:
+    item_ids = body.order_item_ids if body is not None else None
+    order = service.cancel_order(session, principal, id, item_ids, now)
+    return _envelope(order, render, now)
+
+
+# --- Documents: no header auth, the order token guards them ---------------------------------------
+
+DocumentToken = Annotated[str, Query(max_length=100, description="The order's token.")]
+PDF = {"content": {"application/pdf": {}}, "description": "A PDF document"}
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
+@router.get(
+    "/orders/{order_id}/tickets/{ticket_sale_id}.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The tickets of a ticket sale, one per page",
+)
+def ticket_pdf(
+    order_id: PathId,
+    ticket_sale_id: PathId,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: DocumentToken = "",
+) -> Response:
+    content = service.ticket_document(session, order_id, ticket_sale_id, token, settings.zone)
+    return _pdf(content, f"tickets-{order_id}-{ticket_sale_id}.pdf")
+
+
+@router.get(
+    "/orders/{order_id}/events/{booking_id}.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The confirmation of an event booking",
+)
+def booking_pdf(
+    order_id: PathId,
+    booking_id: PathId,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: DocumentToken = "",
+) -> Response:
+    content = service.booking_document(session, order_id, booking_id, token, settings.zone)
+    return _pdf(content, f"booking-{order_id}-{booking_id}.pdf")
+
+
+@router.get(
+    "/orders/{order_id}/invoice.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="The invoice of an order, with its VAT breakdown",
+)
+def invoice_pdf(
+    order_id: PathId, session: SessionDep, settings: SettingsDep, token: DocumentToken = ""
+) -> Response:
+    content = service.invoice_document(session, order_id, token, settings.zone)
+    return _pdf(content, f"invoice-{order_id}.pdf")

@@ -1,0 +1,298 @@
+"""go~mus order shapes (page-reseller_api.md): the two create payloads, orders and their items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from museion.availability.schemas import MAX_QUANTITY
+from museion.catalogue.schemas import LocationOut
+from museion.db import MAX_ID
+from museion.orders.models import Barcode, ItemType, Order, OrderItem
+from museion.web import Meta, Render, Text
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+Token = Annotated[str, Field(min_length=1, max_length=64)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Note = Annotated[str, Field(max_length=5000)]
+MAX_ITEMS = 100
+MAX_CENTS = 10**12
+
+
+class AttendeeIn(BaseModel):
+    name: Name
+    surname: Name
+
+
+class SeatIn(BaseModel):
+    seat_id: Id
+    scale_price_id: Id
+
+
+class TicketAttributesIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: Id
+    quantity: Quantity
+    time: datetime
+    reservations: list[Token] = Field(default_factory=list, max_length=100)
+    attendees: list[AttendeeIn] | None = Field(None, max_length=MAX_QUANTITY)
+    sub_ticket_times: dict[str, datetime] | None = Field(None, max_length=20)
+
+
+class EventAttributesIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: Id
+    quantity: Quantity | None = None
+    # {"<scale price id>": quantity}
+    quantities: dict[Id, Annotated[int, Field(ge=0, le=MAX_QUANTITY)]] | None = Field(
+        None, max_length=50
+    )
+    seats: list[SeatIn] | None = Field(None, max_length=1000)
+
+
+class TicketItemIn(BaseModel):
+    type: Literal["Ticket"]
+    attributes: TicketAttributesIn
+
+
+class EventItemIn(BaseModel):
+    type: Literal["Event"]
+    attributes: EventAttributesIn
+
+
+ItemIn = Annotated[TicketItemIn | EventItemIn, Field(discriminator="type")]
+
+
+class FlatItemIn(BaseModel):
+    """The newer form's item: `date_id` (an event booking) or `ticket_id` (a ticket sale)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    date_id: Id | None = None
+    ticket_id: Id | None = None
+    quantity: Quantity | None = None
+    quantities: dict[Id, Annotated[int, Field(ge=0, le=MAX_QUANTITY)]] | None = Field(
+        None, max_length=50
+    )
+    seats: list[SeatIn] | None = Field(None, max_length=1000)
+    time: datetime | None = None
+    start_at: datetime | None = None
+    reservations: list[Token] = Field(default_factory=list, max_length=100)
+    attendees: list[AttendeeIn] | None = Field(None, max_length=MAX_QUANTITY)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> FlatItemIn:
+        if (self.date_id is None) == (self.ticket_id is None):
+            raise ValueError("an item needs either date_id or ticket_id")
+        if self.ticket_id is not None and (self.quantity is None or self.entry is None):
+            raise ValueError("a ticket item needs quantity and time")
+        return self
+
+    @property
+    def entry(self) -> datetime | None:
+        return self.time or self.start_at
+
+
+class NewOrderIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[FlatItemIn] = Field(max_length=MAX_ITEMS)
+    customer: dict[str, Any] | None = None
+    comment: Note | None = None
+    reference: Note | None = None
+    total: Annotated[int, Field(ge=0, le=MAX_CENTS)] | None = None
+
+
+class OrderCreate(BaseModel):
+    """Either the reference form (`items` of `{type, attributes}`, `total`) or the newer one
+    (`{"order": {"items": [{"date_id": ..., "quantity": ...}], "customer": {...}}}`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    comment: Note | None = None
+    reference: Note | None = None
+    items: list[ItemIn] | None = Field(None, max_length=MAX_ITEMS)
+    total: Annotated[int, Field(ge=0, le=MAX_CENTS)] | None = None
+    customer: dict[str, Any] | None = None
+    order: NewOrderIn | None = None
+
+
+class CancellationIn(BaseModel):
+    """No ids (or no body): the whole order. With `order_item_ids`: only those items."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    order_item_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+
+
+# --- Answers
+
+
+class BarcodeOut(BaseModel):
+    id: int
+    barcode: str
+    method: str
+    valid: bool
+
+    @classmethod
+    def build(cls, barcode: Barcode) -> BarcodeOut:
+        return cls(
+            id=barcode.id,
+            barcode=barcode.code,
+            method="code39",
+            valid=barcode.invalidated_at is None,
+        )
+
+
+class TicketItemAttributesOut(BaseModel):
+    id: int  # the ticket sale
+    title: Text
+    ticket_id: int | None
+    quantity: int
+    ticket_type: str | None
+    start_time: datetime
+    location: LocationOut | None
+    barcodes: list[BarcodeOut]
+    after_sale_information: Text
+    # Combined tickets: the entry time of each sub ticket (go~mus sub_ticket_times).
+    sub_ticket_times: dict[str, datetime] | None
+
+
+class EventItemAttributesOut(BaseModel):
+    id: int  # the event booking
+    date_id: int | None
+    event_id: int | None
+    start_time: datetime
+    title: Text
+    quantity: int
+    quantities: dict[str, int] | None
+    location: LocationOut | None
+    barcodes: list[BarcodeOut]
+
+
+class OrderItemOut(BaseModel):
+    id: int
+    type: str
+    price_cents: int
+    vat_pct: float
+    tax_included: bool
+    cancelled: bool
+    attributes: TicketItemAttributesOut | EventItemAttributesOut
+
+    @classmethod
+    def build(cls, item: OrderItem, render: Render) -> OrderItemOut:
+        barcodes = [BarcodeOut.build(b) for b in item.barcodes]
+        attributes: TicketItemAttributesOut | EventItemAttributesOut
+        if item.type == ItemType.TICKET.value:
+            ticket = item.ticket
+            museums = ticket.museums if ticket else []
+            attributes = TicketItemAttributesOut(
+                id=item.ticket_sale_id or 0,
+                title=render.text(item.title),
+                ticket_id=item.ticket_id,
+                quantity=item.quantity,
+                ticket_type=ticket.ticket_type if ticket else None,
+                start_time=render.time(item.start_at),
+                location=LocationOut.build(museums[0].location if museums else None, render),
+                barcodes=barcodes,
+                after_sale_information=render.text(ticket.after_sale_information)
+                if ticket
+                else None,
+                sub_ticket_times={
+                    key: render.time(datetime.fromisoformat(at))
+                    for key, at in item.sub_ticket_times.items()
+                }
+                if item.sub_ticket_times
+                else None,
+            )
+        else:
+            event_date = item.event_date
+            attributes = EventItemAttributesOut(
+                id=item.event_booking_id or 0,
+                date_id=item.date_id,
+                event_id=item.event_id,
+                start_time=render.time(item.start_at),
+                title=render.text(item.title),
+                quantity=item.quantity,
+                quantities=item.quantities,
+                location=LocationOut.build(
+                    event_date.effective_location if event_date else None, render
+                ),
+                barcodes=barcodes,
+            )
+        return cls(
+            id=item.id,
+            type=item.type,
+            price_cents=item.price_cents,
+            vat_pct=item.vat_pct,
+            tax_included=item.tax_included,
+            cancelled=item.cancelled_at is not None,
+            attributes=attributes,
+        )
+
+
+class OrderOut(BaseModel):
+    id: int
+    token: str
+    is_valid: bool
+    total_price_cents: int
+    comment: str | None
+    reference: str | None
+    rating: int | None
+    invoice: bool
+    created_at: datetime
+    source: str
+    # Not in the reference: where the order stands ("pending", "expired", "finalized",
+    # "cancelled") and until when a pending one can be finalized.
+    status: str
+    expires_at: datetime | None
+    items: list[OrderItemOut]
+
+    @classmethod
+    def fields_of(cls, order: Order, status: str, render: Render) -> dict[str, Any]:
+        live = [item for item in order.items if item.cancelled_at is None]
+        return {
+            "id": order.id,
+            "token": order.token,
+            "is_valid": status == "finalized",
+            "total_price_cents": sum(item.price_cents for item in live),
+            "comment": order.comment,
+            "reference": order.reference,
+            "rating": None,
+            "invoice": False,
+            "created_at": render.time(order.created_at),
+            "source": order.source,
+            "status": status,
+            "expires_at": render.time(order.expires_at) if order.expires_at else None,
+            "items": [OrderItemOut.build(item, render) for item in order.items],
+        }
+
+    @classmethod
+    def build(cls, order: Order, status: str, render: Render) -> OrderOut:
+        return cls(**cls.fields_of(order, status, render))
+
+
+class OrderDetailOut(OrderOut):
+    payment_status: int | None
+    billing_address_id: int | None
+
+    @classmethod
+    def build_detail(cls, order: Order, status: str, render: Render) -> OrderDetailOut:
+        # No payment provider and no billing addresses yet: go~mus resellers see null here too.
+        return cls(
+            **cls.fields_of(order, status, render), payment_status=None, billing_address_id=None
+        )
+
+
+class OrdersEnvelope(BaseModel):
+    orders: list[OrderOut]
+    meta: Meta
+
+
+class OrderEnvelope(BaseModel):
+    order: OrderDetailOut

@@ -1,0 +1,548 @@
+"""Order rules: place (all items or none, server-side prices), finalize, read, cancel.
+
+Capacity is taken only through `availability.reservations` (STYLE.md 6). A pending order's
+sales and bookings count until its deadline plus a grace; finalizing makes them binding,
+cancelling ends them. Nothing has to run when an order is left pending: it simply stops counting.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from museion.auth import Access, Principal
+from museion.availability import reservations
+from museion.availability.reservations import SalePlan
+from museion.availability.service import day_bounds
+from museion.catalogue.events import service as events
+from museion.catalogue.events.models import DateStatus, EventDate
+from museion.catalogue.tickets import service as tickets
+from museion.catalogue.tickets.models import Attendees
+from museion.errors import NotFound, Unprocessable
+from museion.orders import documents, mail, queries
+from museion.orders.barcodes import new_code
+from museion.orders.models import (
+    Barcode,
+    ItemType,
+    Order,
+    OrderItem,
+    OrderSource,
+    OrderStatus,
+)
+from museion.orders.queries import OrderScope
+from museion.system.cache import catalogue_changed
+
+# A pending order's sales count this much longer than its finalize deadline. Finalize checks
+# the deadline with its request's clock; a claim that started later must not already count the
+# sales as free while that finalize is still on its way to commit (it would oversell). A
+# minute is far longer than any finalize transaction may take (lock_timeout is 3 s).
+FINALIZE_GRACE = timedelta(minutes=1)
+MAX_ITEMS = 100
+
+SOURCES = {
+    Access.RESELLER: OrderSource.RESELLER,
+    Access.CASHPOINT: OrderSource.CASHPOINT,
+    Access.USER: OrderSource.API,
+}
+
+
+# --- What a client asks for (parsed from either payload form by the routes)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    surname: str
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    ticket_id: int
+    quantity: int
+    time: datetime
+    reservations: Sequence[str] = ()
+    attendees: Sequence[Attendee] | None = None
+    sub_ticket_times: Mapping[str, datetime] | None = None
+
+
+@dataclass(frozen=True)
+class EventLine:
+    date_id: int
+    quantity: int | None = None
+    quantities: Mapping[int, int] | None = None
+    # Dates with a seat plan: (seat id, scale price id) per seat.
+    seats: Sequence[tuple[int, int]] | None = None
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    lines: Sequence[TicketLine | EventLine]
+    total: int | None = None
+    comment: str | None = None
+    reference: str | None = None
+    customer: dict[str, Any] | None = None
+
+
+# --- Prices
+
+
+@dataclass(frozen=True)
+class Price:
+    cents: int
+    vat_pct: float
+    tax_included: bool
+
+
+def discounted(gross_cents: int, discount_pct: int) -> int:
+    """go~mus `discount`: percent off the item's total, rounded to the nearest cent."""
+    return gross_cents - (gross_cents * discount_pct + 50) // 100
+
+
+@dataclass(frozen=True)
+class _TicketItem:
+    index: int
+    plan: SalePlan
+    price: Price
+    attendees: list[dict[str, str]] | None
+
+
+@dataclass(frozen=True)
+class _EventItem:
+    index: int
+    event_date: EventDate
+    quantity: int
+    quantities: dict[str, int] | None
+    price: Price
+    seat_ids: list[int]
+
+
+@contextmanager
+def _about_item(index: int) -> Iterator[None]:
+    """Refusals while handling one item name it; an unknown ticket or date is a 422 here."""
+    try:
+        yield
+    except (Unprocessable, NotFound) as error:
+        raise Unprocessable(f"items[{index}]: {error.message}") from error
+
+
+def _ticket_item(
+    session: Session,
+    principal: Principal,
+    index: int,
+    line: TicketLine,
+    zone: ZoneInfo,
+    now: datetime,
+) -> _TicketItem:
+    ticket = tickets.get_ticket(session, principal, line.ticket_id)
+    plan = reservations.plan_sale(
+        session,
+        principal,
+        ticket,
+        quantity=line.quantity,
+        start_at=line.time,
+        reservation_tokens=line.reservations,
+        zone=zone,
+        now=now,
+        sub_ticket_times=line.sub_ticket_times,
+    )
+    attendees = None
+    if line.attendees is not None or ticket.attendees == Attendees.REQUIRED.value:
+        given = line.attendees or []
+        if len(given) != line.quantity:
+            raise Unprocessable(
+                f"ticket {ticket.id} needs one attendee (name, surname) per person: "
+                f"{line.quantity} expected, {len(given)} given"
+            )
+        attendees = [{"name": a.name, "surname": a.surname} for a in given]
+    gross = ticket.price_cents * line.quantity
+    price = Price(discounted(gross, ticket.discount), ticket.vat_pct, ticket.tax_included)
+    return _TicketItem(index, plan, price, attendees)
+
+
+def _check_persons(event_date: EventDate, quantity: int) -> None:
+    event = event_date.event
+    lowest = max(event.min_persons, 1)
+    highest = min(
+        (n for n in (event.max_persons, event_date.max_per_registration) if n is not None),
+        default=None,
+    )
+    if quantity < lowest:
+        raise Unprocessable(f"date {event_date.id}: at least {lowest} persons per booking")
+    if highest is not None and quantity > highest:
+        raise Unprocessable(f"date {event_date.id}: at most {highest} persons per booking")
+
+
+def _event_price(
+    event_date: EventDate, line: EventLine
+) -> tuple[int, dict[str, int] | None, int, float]:
+    """(quantity, quantities by scale price id, gross cents, VAT) of an event line."""
+    scale = {p.id: p for p in event_date.event.scale_prices}
+    if scale:
+        if not line.quantities:
+            raise Unprocessable(
+                f"date {event_date.id} has scale prices: send quantities per scale price id"
+            )
+        unknown = [i for i in line.quantities if i not in scale]
+        if unknown:
+            raise Unprocessable(f"scale price {unknown[0]} is not a price of date {event_date.id}")
+        used = {i: q for i, q in sorted(line.quantities.items()) if q > 0}
+        gross = sum(scale[i].price_cents * (1 if scale[i].group else q) for i, q in used.items())
+        # One VAT rate per item: the first price's (scale prices of one event share theirs).
+        vat = scale[next(iter(used))].vat_pct if used else 0.0
+        return sum(used.values()), {str(i): q for i, q in used.items()}, gross, vat
+    if line.quantities:
+        raise Unprocessable(f"date {event_date.id} has no scale prices: send quantity")
+    if line.quantity is None:
+        raise Unprocessable("quantity is required")
+    unit = event_date.price_cents or 0
+    gross = unit if event_date.price_group else unit * line.quantity
+    return line.quantity, None, gross, event_date.vat_pct
+
+
+def _event_item(
+    principal: Principal,
+    index: int,
+    line: EventLine,
+    found: Mapping[int, EventDate],
+    now: datetime,
+) -> _EventItem:
+    event_date = found.get(line.date_id)
+    if event_date is None:
+        raise NotFound(f"date {line.date_id} not found")
+    if not events.is_event_bookable(event_date.event, events.channel_for(principal)):
+        raise Unprocessable(f"date {event_date.id} is not bookable for you")
+    if event_date.status != DateStatus.BOOKED.value or event_date.start_at <= now:
+        raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
+    if (event_date.seating_id is not None) != bool(line.seats):
+        if line.seats:
+            raise Unprocessable(f"date {event_date.id} has no seat plan: send quantity")
+        raise Unprocessable(f"date {event_date.id} has a seat plan: choose seats")
+    if line.seats:
+        quantity, quantities, gross, vat = _seat_price(event_date, line.seats)
+    else:
+        quantity, quantities, gross, vat = _event_price(event_date, line)
+    _check_persons(event_date, quantity)
+    price = Price(discounted(gross, event_date.discount), vat, event_date.tax_included)
+    seat_ids = [seat_id for seat_id, _ in line.seats or []]
+    return _EventItem(index, event_date, quantity, quantities, price, seat_ids)
+
+
+def _seat_price(
+    event_date: EventDate, seats: Sequence[tuple[int, int]]
+) -> tuple[int, dict[str, int] | None, int, float]:
+    """(quantity, quantities by scale price id, gross cents, VAT): each seat at its price."""
+    scale = {p.id: p for p in event_date.event.scale_prices}
+    seat_ids = [seat_id for seat_id, _ in seats]
+    if len(set(seat_ids)) != len(seat_ids):
+        raise Unprocessable("a seat can only be booked once per order")
+    quantities: dict[str, int] = {}
+    for _, price_id in seats:
+        if price_id not in scale:
+            raise Unprocessable(f"scale price {price_id} is not a price of date {event_date.id}")
+        quantities[str(price_id)] = quantities.get(str(price_id), 0) + 1
+    gross = sum(scale[price_id].price_cents for _, price_id in seats)
+    return len(seats), quantities, gross, scale[seats[0][1]].vat_pct
+
+
+def _prepare(
+    session: Session, principal: Principal, request: OrderRequest, zone: ZoneInfo, now: datetime
+) -> list[_TicketItem | _EventItem]:
+    if not request.lines:
+        raise Unprocessable("items: an order needs at least one item")
+    if len(request.lines) > MAX_ITEMS:
+        raise Unprocessable(f"items: at most {MAX_ITEMS} items per order")
+    date_ids = [line.date_id for line in request.lines if isinstance(line, EventLine)]
+    museum_ids = sorted(principal.museum_ids) if principal.museum_ids is not None else None
+    found = queries.dates_for_order(session, date_ids, museum_ids)
+    prepared: list[_TicketItem | _EventItem] = []
+    for index, line in enumerate(request.lines):
+        with _about_item(index):
+            if isinstance(line, TicketLine):
+                prepared.append(_ticket_item(session, principal, index, line, zone, now))
+            else:
+                prepared.append(_event_item(principal, index, line, found, now))
+    return prepared
+
+
+def _take(
+    session: Session, item: _TicketItem | _EventItem, live_until: datetime, now: datetime
+) -> OrderItem:
+    """Claim the item's capacity and build its order item (SoldOut names the item)."""
+    price = item.price
+    with _about_item(item.index):
+        if isinstance(item, _TicketItem):
+            plan = item.plan
+            sale = reservations.sell_tickets(session, plan, live_until, now)
+            museums = plan.ticket.museums
+            return OrderItem(
+                type=ItemType.TICKET.value,
+                museum_id=museums[0].id if museums else None,
+                title=plan.ticket.title,
+                quantity=plan.quantity,
+                start_at=plan.start,
+                price_cents=price.cents,
+                vat_pct=price.vat_pct,
+                tax_included=price.tax_included,
+                ticket_id=plan.ticket.id,
+                ticket_sale_id=sale.id,
+                attendees=item.attendees,
+                sub_ticket_times={str(p.ticket.id): p.start.isoformat() for p in plan.parts}
+                or None,
+            )
+        event_date = item.event_date
+        booking = reservations.book_seats(
+            session, event_date, item.quantity, live_until, now, seat_ids=item.seat_ids
+        )
+        return OrderItem(
+            type=ItemType.EVENT.value,
+            museum_id=event_date.event.museum_id,
+            title=event_date.event.title,
+            quantity=item.quantity,
+            start_at=event_date.start_at,
+            price_cents=price.cents,
+            vat_pct=price.vat_pct,
+            tax_included=price.tax_included,
+            event_id=event_date.event_id,
+            date_id=event_date.id,
+            event_booking_id=booking.id,
+            quantities=item.quantities,
+        )
+
+
+def place_order(
+    session: Session,
+    principal: Principal,
+    request: OrderRequest,
+    *,
+    pending_minutes: int,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Order:
+    """Create a pending order: every item gets its capacity, or none does (one transaction).
+
+    The server computes every price; a client `total` that differs refuses the order.
+    """
+    prepared = _prepare(session, principal, request, zone, now)
+    total = sum(item.price.cents for item in prepared)
+    if request.total is not None and request.total != total:
+        raise Unprocessable(
+            f"total does not match: the server's total is {total} cents (you sent {request.total})"
+        )
+    plans = [item.plan for item in prepared if isinstance(item, _TicketItem)]
+    dated = [item.event_date.id for item in prepared if isinstance(item, _EventItem)]
+    reservations.lock_for_sale(session, plans, dated, now)
+    # Whole seconds on the wire, like go~mus (and like the deadline a client is shown).
+    created_at = now.replace(microsecond=0)
+    expires_at = created_at + timedelta(minutes=pending_minutes)
+    live_until = expires_at + FINALIZE_GRACE
+    items = [_take(session, item, live_until, now) for item in prepared]
+    order = Order(
+        token=new_token(),
+        status=OrderStatus.PENDING.value,
+        source=SOURCES.get(principal.access, OrderSource.API).value,
+        api_token_id=principal.token_id,
+        comment=request.comment,
+        reference=request.reference,
+        customer=request.customer,
+        total_price_cents=total,
+        created_at=created_at,
+        expires_at=expires_at,
+        items=items,
+    )
+    session.add(order)
+    session.flush()
+    if dated:
+        catalogue_changed(session)  # seats of dates changed: cached calendars end on commit
+    return _reload(session, order.id)
+
+
+def new_token() -> str:
+    """Unguessable (128 random bits): it names the order in URLs and guards its documents."""
+    return secrets.token_urlsafe(16)
+
+
+# --- Reading
+
+
+def scope_for(principal: Principal, *, only_mine: bool = False) -> OrderScope:
+    """Resellers only ever see their own orders; museum-limited tokens only their museums."""
+    own = principal.access is Access.RESELLER or only_mine
+    return OrderScope(
+        api_token_id=principal.token_id if own else None,
+        museum_ids=sorted(principal.museum_ids) if principal.museum_ids is not None else None,
+    )
+
+
+def _reload(session: Session, order_id: int) -> Order:
+    found = queries.get_order(session, OrderScope(), order_id=order_id)
+    assert found is not None  # it was just written in this transaction
+    return found
+
+
+def get_order(session: Session, principal: Principal, ref: str) -> Order:
+    """`ref` is the numeric id or the order token (go~mus accepts both)."""
+    scope = scope_for(principal)
+    if ref.isdigit() and len(ref) < 19:
+        found = queries.get_order(session, scope, order_id=int(ref))
+    else:
+        found = queries.get_order(session, scope, token=ref)
+    if found is None:
+        raise NotFound("order not found")
+    return found
+
+
+def list_orders(
+    session: Session,
+    principal: Principal,
+    *,
+    first: date,
+    last: date,
+    only_mine: bool,
+    zone: ZoneInfo,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Order]]:
+    """Orders created on the local days first..last that the caller may see."""
+    if last < first:
+        raise Unprocessable("end_at must not be before start_at")
+    start, end = day_bounds(first, last, zone)
+    scope = scope_for(principal, only_mine=only_mine)
+    return queries.list_orders(session, scope, start=start, end=end, offset=offset, limit=limit)
+
+
+def order_by_barcode(session: Session, principal: Principal, code: str) -> Order:
+    order_id = queries.order_id_of_barcode(session, code)
+    found = None
+    if order_id is not None:
+        found = queries.get_order(session, scope_for(principal), order_id=order_id)
+    if found is None:
+        raise NotFound("barcode not found")
+    return found
+
+
+def status_of(order: Order, now: datetime) -> str:
+    """What the order is now: a pending order past its deadline is "expired"."""
+    if order.status == OrderStatus.PENDING.value and (
+        order.expires_at is None or order.expires_at <= now
+    ):
+        return "expired"
+    return order.status
+
+
+# --- Finalize and cancel
+
+
+def finalize_order(
+    session: Session, principal: Principal, ref: str, zone: ZoneInfo, now: datetime
+) -> Order:
+    """Make a pending order binding, mint one barcode per admitted person and put the
+    confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
+    barcodes, no second mail); an expired one is refused."""
+    order = get_order(session, principal, ref)
+    if queries.finalize_order(session, order.id, now) == 0:
+        order = _reload(session, order.id)
+        if order.status == OrderStatus.CANCELLED.value:
+            raise Unprocessable("order was cancelled")
+        if order.status == OrderStatus.PENDING.value:
+            raise Unprocessable("order expired: it was not finalized in time")
+        return order
+    live = [item for item in order.items if item.cancelled_at is None]
+    reservations.end_sales(
+        session,
+        sale_ids=[i.ticket_sale_id for i in live if i.ticket_sale_id is not None],
+        booking_ids=[i.event_booking_id for i in live if i.event_booking_id is not None],
+        live_until=None,
+    )
+    session.add_all(
+        Barcode(code=new_code(), order_item_id=item.id)
+        for item in live
+        for _ in range(item.quantity)
+    )
+    session.flush()
+    order = _reload(session, order.id)
+    mail.queue_confirmation(session, order, zone, now)
+    return order
+
+
+def cancel_order(
+    session: Session,
+    principal: Principal,
+    ref: str,
+    item_ids: Sequence[int] | None,
+    now: datetime,
+) -> Order:
+    """Cancel single items or (no ids) the whole order: capacity returns, barcodes stop
+    admitting. go~mus: cancelling every item does not cancel the order itself."""
+    order = get_order(session, principal, ref)
+    if order.status == OrderStatus.CANCELLED.value:
+        raise Unprocessable("order is already cancelled")
+    own = {item.id: item for item in order.items}
+    if item_ids is None:
+        if queries.cancel_order(session, order.id, now) == 0:
+            raise Unprocessable("order is already cancelled")
+        chosen = list(own)
+    else:
+        foreign = [i for i in item_ids if i not in own]
+        if foreign:
+            raise Unprocessable(f"order item {foreign[0]} is not an item of this order")
+        chosen = list(dict.fromkeys(item_ids))
+    cancelled = [own[i] for i in queries.cancel_items(session, chosen, now)]
+    if item_ids is not None and not cancelled:
+        raise Unprocessable("these items are already cancelled")
+    reservations.end_sales(
+        session,
+        sale_ids=[i.ticket_sale_id for i in cancelled if i.ticket_sale_id is not None],
+        booking_ids=[i.event_booking_id for i in cancelled if i.event_booking_id is not None],
+        live_until=now,
+    )
+    queries.invalidate_barcodes(session, [i.id for i in cancelled], now)
+    if any(i.event_booking_id is not None for i in cancelled):
+        catalogue_changed(session)  # seats of dates came back
+    return _reload(session, order.id)
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+def _document_order(session: Session, order_id: int, token: str) -> Order:
+    """Documents need no header auth but the order token (go~mus); a wrong one is a 404."""
+    found = queries.get_order(session, OrderScope(), order_id=order_id)
+    if (
+        found is None
+        or not hmac.compare_digest(found.token.encode(), token.encode())
+        or found.status != OrderStatus.FINALIZED.value
+    ):
+        raise NotFound("document not found")
+    return found
+
+
+def ticket_document(
+    session: Session, order_id: int, ticket_sale_id: int, token: str, zone: ZoneInfo
+) -> bytes:
+    order = _document_order(session, order_id, token)
+    item = next((i for i in order.items if i.ticket_sale_id == ticket_sale_id), None)
+    if item is None:
+        raise NotFound("document not found")
+    return documents.ticket_pdf(order, item, zone)
+
+
+def booking_document(
+    session: Session, order_id: int, booking_id: int, token: str, zone: ZoneInfo
+) -> bytes:
+    order = _document_order(session, order_id, token)
+    item = next((i for i in order.items if i.event_booking_id == booking_id), None)
+    if item is None:
+        raise NotFound("document not found")
+    return documents.booking_pdf(order, item, zone)
+
+
+def invoice_document(session: Session, order_id: int, token: str, zone: ZoneInfo) -> bytes:
+    return documents.invoice_pdf(_document_order(session, order_id, token), zone)
