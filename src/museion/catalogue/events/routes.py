@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -44,6 +44,7 @@ from museion.catalogue.events.schemas import (
 from museion.db import SessionDep
 from museion.web import (
     ApiDate,
+    NowDep,
     PaginationDep,
     PathId,
     Render,
@@ -67,10 +68,6 @@ TAG_ENVELOPES: dict[TagKind, type[BaseModel]] = {
     )
     for kind, plural in TAG_ROUTES.items()
 }
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _date_out(
@@ -138,6 +135,7 @@ for _kind, _plural in TAG_ROUTES.items():
 @router.get("/events", summary="List of events")
 def list_events(
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     pagination: PaginationDep,
@@ -148,7 +146,6 @@ def list_events(
         bool | None, Query(description="Only events with (without) bookable dates ahead.")
     ] = None,
 ) -> EventsEnvelope:
-    now = _now()
     total, events, upcoming = service.list_events(
         session,
         principal,
@@ -172,9 +169,8 @@ def list_events(
 
 @router.get("/events/{event_id}", summary="Details of an event, with its upcoming dates")
 def show_event(
-    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+    event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> EventEnvelope:
-    now = _now()
     detail = service.event_detail(session, principal, event_id, now)
     event = detail.event
     bookable = service.is_event_bookable(event, service.channel_for(principal))
@@ -199,18 +195,18 @@ def show_event(
 
 @router.get("/events/{event_id}/categories", summary="The category of one event")
 def one_event_categories(
-    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+    event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> CategoriesEnvelope:
-    event = service.get_event(session, principal, event_id, _now())
+    event = service.get_event(session, principal, event_id, now)
     category = CategoryOut.build(event.category, render)
     return CategoriesEnvelope(categories=[category] if category else [])
 
 
 @router.get("/events/{event_id}/languages", summary="The languages of one event")
 def one_event_languages(
-    event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+    event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> LanguagesEnvelope:
-    event = service.get_event(session, principal, event_id, _now())
+    event = service.get_event(session, principal, event_id, now)
     return LanguagesEnvelope(languages=[NamedOut.build(lang, render) for lang in event.languages])
 
 
@@ -218,9 +214,13 @@ def _one_event_tag_route(kind: TagKind, plural: str) -> None:
     envelope = TAG_ENVELOPES[kind]
 
     def tags(
-        event_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
+        event_id: PathId,
+        session: SessionDep,
+        now: NowDep,
+        principal: PrincipalDep,
+        render: RenderDep,
     ) -> BaseModel:
-        event = service.get_event(session, principal, event_id, _now())
+        event = service.get_event(session, principal, event_id, now)
         found = [NamedOut.build(tag, render) for tag in event.tags if tag.kind == kind.value]
         return envelope(**{plural: found})
 
@@ -242,6 +242,7 @@ for _kind in (TagKind.AUDIENCE, TagKind.AGE_GROUP):
 def list_event_dates(
     event_id: PathId,
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
@@ -254,7 +255,6 @@ def list_event_dates(
     end_at: Annotated[ApiDate | None, Query(description="Last day, instead of `date`.")] = None,
     by_bookable: Bookable = None,
 ) -> DatesEnvelope:
-    now = _now()
     w = service.event_dates_window(
         date, start_at, end_at, now.astimezone(settings.zone).date(), settings.zone
     )
@@ -282,10 +282,10 @@ def show_date(
     event_id: PathId,
     date_id: PathId,
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
 ) -> DateEnvelope:
-    now = _now()
     event_date = service.get_date(session, principal, event_id, date_id, now)
     out = _date_out(event_date, principal, render, now)
     seatings = []
@@ -310,6 +310,7 @@ def show_date(
 def event_calendar(
     event_id: PathId,
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
@@ -318,9 +319,10 @@ def event_calendar(
     depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
-    service.get_event(session, principal, event_id, _now())
+    service.get_event(session, principal, event_id, now)
     return _calendar(
         session,
+        now,
         principal,
         render,
         settings,
@@ -342,8 +344,9 @@ def _date_query(
     status: DateStatus,
     language_ids: list[int] | None,
     bookable: bool | None,
+    now: datetime,
 ) -> tuple[DateQuery, service.Window]:
-    today = _now().astimezone(settings.zone).date()
+    today = now.astimezone(settings.zone).date()
     w = service.calendar_window(start_at, end_at, today, settings.zone)
     q = DateQuery(
         events=f,
@@ -359,6 +362,7 @@ def _date_query(
 @router.get("/dates", summary="The global calendar: dates of all events in a time window")
 def list_dates(
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
@@ -370,9 +374,8 @@ def list_dates(
     by_status: ByStatus = DateStatus.BOOKED,
     by_bookable: Bookable = None,
 ) -> DatesEnvelope:
-    now = _now()
     q, _ = _date_query(
-        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable
+        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable, now
     )
     total, dates = service.list_dates(
         session, principal, q, now=now, offset=pagination.offset, limit=pagination.per_page
@@ -383,6 +386,7 @@ def list_dates(
 @router.get("/dates/languages", summary="Languages of the dates the same filters select")
 def dates_languages(
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
@@ -394,14 +398,15 @@ def dates_languages(
     by_bookable: Bookable = None,
 ) -> LanguagesEnvelope:
     q, _ = _date_query(
-        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable
+        f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable, now
     )
-    found = service.date_languages(session, principal, q, now=_now())
+    found = service.date_languages(session, principal, q, now=now)
     return LanguagesEnvelope(languages=[NamedOut.build(language, render) for language in found])
 
 
 def _calendar(
     session: SessionDep,
+    now: datetime,
     principal: PrincipalDep,
     render: Render,
     settings: SettingsDep,
@@ -412,9 +417,8 @@ def _calendar(
     language_ids: list[int] | None,
     bookable: bool | None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
-    now = _now()
     q, w = _date_query(
-        f, start_at, end_at, settings, principal, DateStatus.BOOKED, language_ids, bookable
+        f, start_at, end_at, settings, principal, DateStatus.BOOKED, language_ids, bookable, now
     )
     if depth == "any":
         days = service.calendar_any(session, principal, q, w, settings.zone, now)
@@ -431,6 +435,7 @@ def _calendar(
 @router.get("/calendar", summary="Per day: are there dates (depth=any) or which (depth=all)")
 def global_calendar(
     session: SessionDep,
+    now: NowDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
@@ -442,7 +447,17 @@ def global_calendar(
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
     return _calendar(
-        session, principal, render, settings, f, start_at, end_at, depth, language_ids, by_bookable
+        session,
+        now,
+        principal,
+        render,
+        settings,
+        f,
+        start_at,
+        end_at,
+        depth,
+        language_ids,
+        by_bookable,
     )
 
 
