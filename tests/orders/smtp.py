@@ -6,8 +6,8 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -25,7 +25,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 data = b""
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
-                self.server.received.append(message_from_bytes(data))
+                self.server.received.append(message_from_bytes(data, policy=policy.default))
                 self._reply("250 queued")
             elif command.startswith("QUIT"):
                 self._reply("221 bye")
@@ -40,7 +40,7 @@ class _Server(socketserver.ThreadingTCPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.received: list[Message] = []
+        self.received: list[EmailMessage] = []
 
     @property
     def port(self) -> int:

@@ -7,21 +7,35 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from museion.config import Settings
 from museion.db import Database
 from museion.migrations import upgrade
-from museion.orders.mail import deliver_due
+from museion.orders import mail
+from museion.orders.mail import attachments, deliver_due
 from museion.orders.models import Mail, Order
+from museion.orders.queries import OrderScope, get_order
 from museion.tokens.service import create_token
+from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import make_date, make_event, make_museum
+from tests.conftest import ZONE, bearer
+from tests.orders.conftest import Clock
+from tests.orders.factories import event_item, order_body, ticket_item
+from tests.orders.pdfs import pdf_pages
 from tests.orders.smtp import smtp_server
 from tests.server import free_port, run_museion, running_server
 
 SECRET = "mail-reseller"
+SLOT = "2027-01-01T10:30:00+01:00"
+RESELLER = bearer("demo-reseller")
+BERLIN = ZoneInfo(ZONE)
 
 
 def _wait_for(condition: Any, seconds: float = 20) -> None:
@@ -35,9 +49,39 @@ def _mails(database_url: str) -> list[Mail]:
     database = Database(database_url)
     try:
         with database.session(write=False) as session:
-            return list(session.scalars(select(Mail)))
+            return list(session.scalars(select(Mail).order_by(Mail.id)))
     finally:
         database.dispose()
+
+
+def _queue_mail(database: Database, token: str, now: datetime) -> int:
+    """An order (with no items) and its confirmation in the outbox; returns the order id."""
+    with database.session() as session:
+        order = Order(token=token, source="api", total_price_cents=0, created_at=now)
+        session.add(order)
+        session.flush()
+        session.add(
+            Mail(
+                order_id=order.id,
+                kind="order_confirmation",
+                recipient=f"{token}@example.com",
+                subject="Your order",
+                body="Thank you",
+                created_at=now,
+                next_attempt_at=now,
+                attempts=0,
+            )
+        )
+        return order.id
+
+
+def _settings(database_url: str, smtp_port: int) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+    )
 
 
 def test_a_finalized_order_sends_exactly_one_confirmation(
@@ -70,9 +114,17 @@ def test_a_finalized_order_sends_exactly_one_confirmation(
             _wait_for(lambda: all(m.sent_at is not None for m in _mails(empty_database_url)))
         [message] = smtp.received
         assert message["To"] == "visitor@example.com"
-        text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
-        for barcode in first["items"][0]["attributes"]["barcodes"]:
-            assert barcode["barcode"] in text
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        text = body.get_content()
+        booking = first["items"][0]["attributes"]
+        codes = [barcode["barcode"] for barcode in booking["barcodes"]]
+        assert all(code in text for code in codes)
+        [attachment] = message.iter_attachments()
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_filename() == f"booking-{first['id']}-{booking['id']}.pdf"
+        [page] = pdf_pages(attachment.get_content())
+        assert all(code in page for code in codes)
     [stored] = _mails(empty_database_url)
     assert stored.attempts == 1
 
@@ -84,28 +136,8 @@ def test_a_mail_server_outage_delays_the_mail_and_loses_nothing(
     try:
         upgrade(database)
         now = datetime.now(UTC)
-        with database.session() as session:
-            order = Order(token="t", source="api", total_price_cents=0, created_at=now)
-            session.add(order)
-            session.flush()
-            session.add(
-                Mail(
-                    order_id=order.id,
-                    kind="order_confirmation",
-                    recipient="visitor@example.com",
-                    subject="Your order",
-                    body="Thank you",
-                    created_at=now,
-                    next_attempt_at=now,
-                    attempts=0,
-                )
-            )
-        down = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            database_url=empty_database_url,
-            smtp_host="127.0.0.1",
-            smtp_port=free_port(),  # nobody listens there
-        )
+        _queue_mail(database, "t", now)
+        down = _settings(empty_database_url, smtp_port=free_port())  # nobody listens there
         assert deliver_due(database, down, now) == 0
         [failed] = _mails(empty_database_url)
         assert failed.sent_at is None
@@ -123,3 +155,87 @@ def test_a_mail_server_outage_delays_the_mail_and_loses_nothing(
         assert sent.attempts == 2
     finally:
         database.dispose()
+
+
+def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(empty_database_url)
+    try:
+        upgrade(database)
+        now = datetime.now(UTC)
+        broken = _queue_mail(database, "broken", now)
+        _queue_mail(database, "fine", now)
+
+        def attachments_of(order: Order, zone: ZoneInfo) -> list[mail.Attachment]:
+            if order.id == broken:
+                raise RuntimeError("no documents today")
+            return []
+
+        monkeypatch.setattr(mail, "attachments", attachments_of)
+        with smtp_server() as smtp:
+            assert deliver_due(database, _settings(empty_database_url, smtp.port), now) == 1
+            assert [m["To"] for m in smtp.received] == ["fine@example.com"]
+        failed, sent = _mails(empty_database_url)
+        assert (failed.sent_at, failed.last_error) == (None, "RuntimeError: no documents today")
+        assert failed.next_attempt_at > now
+        assert sent.sent_at is not None
+    finally:
+        database.dispose()
+
+
+def _load(session: Session, token: str) -> Order:
+    order = get_order(session, OrderScope(), token=token)
+    assert order is not None
+    return order
+
+
+def _finalized(client: TestClient, session: Session, *items: dict[str, Any]) -> Order:
+    created = client.post("/api/v4/orders", json=order_body(*items), headers=RESELLER)
+    assert created.status_code == 201, created.text
+    token = created.json()["order"]["token"]
+    assert client.post(f"/api/v4/orders/{token}/finalize", headers=RESELLER).status_code == 200
+    return _load(session, token)
+
+
+def test_tickets_and_booking_confirmations_are_attached_while_they_are_valid(
+    client: TestClient, session: Session, clock: Clock
+) -> None:
+    ticket = make_ticket(session, quotas=[make_quota(session, 10)], title={"de": "Führung"})
+    event = make_event(session, make_museum(session))
+    event_date = make_date(session, event, datetime(2027, 1, 1, 14, tzinfo=BERLIN))
+    order = _finalized(
+        client,
+        session,
+        ticket_item(ticket.id, 2, SLOT),
+        event_item(event_date.id, 1),
+        ticket_item(ticket.id, 1, SLOT),
+    )
+    tickets, booking, single = order.items
+    attached = attachments(order, BERLIN)
+    assert [file.filename for file in attached] == [
+        f"tickets-{order.id}-{tickets.ticket_sale_id}.pdf",
+        f"booking-{order.id}-{booking.event_booking_id}.pdf",
+        f"tickets-{order.id}-{single.ticket_sale_id}.pdf",
+    ]
+    pages = pdf_pages(attached[0].content)
+    for barcode, page in zip(tickets.barcodes, pages, strict=True):
+        assert barcode.code in page
+        assert "Führung" in page
+
+    cancel = f"/api/v4/orders/{order.id}/cancellations"
+    client.post(cancel, json={"order_item_ids": [single.id]}, headers=RESELLER)
+    assert len(attachments(_load(session, order.token), BERLIN)) == 2
+    client.post(cancel, headers=RESELLER)
+    assert attachments(_load(session, order.token), BERLIN) == []
+
+
+def test_documents_beyond_the_size_limit_stay_off_the_mail(
+    client: TestClient, session: Session, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = make_ticket(session, quotas=[make_quota(session, 10)])
+    items = [ticket_item(ticket.id, 1, SLOT), ticket_item(ticket.id, 1, SLOT)]
+    order = _finalized(client, session, *items)
+    [first, _] = attachments(order, BERLIN)
+    monkeypatch.setattr(mail, "ATTACHMENTS_MAX_BYTES", len(first.content) + 100)
+    assert attachments(order, BERLIN) == [first]

@@ -1,4 +1,5 @@
-"""Barcodes: one per admitted person, unguessable, printable as Code 39."""
+"""Barcodes: one per admitted person, unguessable, printable in any symbology (the PDFs use
+Code 128 and QR; Code 39 would do too)."""
 
 from __future__ import annotations
 

@@ -215,6 +215,7 @@ def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | Non
 @dataclass(frozen=True)
 class DueMail:
     id: int
+    order_id: int
     recipient: str
     subject: str
     body: str
@@ -237,7 +238,7 @@ def lease_due_mails(
             Mail.id.in_(due.scalar_subquery()), Mail.sent_at.is_(None), Mail.next_attempt_at <= now
         )
         .values(next_attempt_at=lease_until, attempts=Mail.attempts + 1)
-        .returning(Mail.id, Mail.recipient, Mail.subject, Mail.body)
+        .returning(Mail.id, Mail.order_id, Mail.recipient, Mail.subject, Mail.body)
         .execution_options(synchronize_session=False)
     )
     return [DueMail(*row) for row in result]

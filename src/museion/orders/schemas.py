@@ -144,7 +144,7 @@ class BarcodeOut(BaseModel):
         return cls(
             id=barcode.id,
             barcode=barcode.code,
-            method="code39",
+            method="code128",  # what the ticket PDFs print (besides a QR code)
             valid=barcode.invalidated_at is None,
         )
 
