@@ -14,7 +14,15 @@ from museion.catalogue.events.models import Event, EventDate
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
 from museion.catalogue.tickets.models import Ticket
-from museion.orders.models import Barcode, IdempotencyKey, Mail, Order, OrderItem, OrderStatus
+from museion.orders.models import (
+    Barcode,
+    IdempotencyKey,
+    Mail,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+)
 
 ORDER_LOADS: tuple[LoaderOption, ...] = (
     selectinload(Order.items).selectinload(OrderItem.barcodes),
@@ -134,8 +142,11 @@ def dates_for_order(
     return {d.id: d for d in session.scalars(statement)}
 
 
-def finalize_order(session: Session, order_id: int, now: datetime) -> int:
-    """pending -> finalized while the deadline is ahead; the row count says whether it happened."""
+def finalize_order(
+    session: Session, order_id: int, now: datetime, payment_status: PaymentStatus
+) -> int:
+    """pending -> finalized (with its payment status) while the deadline is ahead; the row
+    count says whether it happened."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
     result = session.execute(
@@ -145,7 +156,12 @@ def finalize_order(session: Session, order_id: int, now: datetime) -> int:
             Order.status == OrderStatus.PENDING.value,
             Order.expires_at > now,
         )
-        .values(status=OrderStatus.FINALIZED.value, finalized_at=now, expires_at=None)
+        .values(
+            status=OrderStatus.FINALIZED.value,
+            finalized_at=now,
+            expires_at=None,
+            payment_status=payment_status.value,
+        )
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
