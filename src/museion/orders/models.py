@@ -175,7 +175,8 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: requests that store a key delete the expired ones (oldest first).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Mail(Base):

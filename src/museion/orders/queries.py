@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, not_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -214,8 +214,53 @@ def try_lock_key(session: Session, key_hash: str) -> bool:
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
 
 
-def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | None:
-    return session.get(IdempotencyKey, key_hash)
+@dataclass(frozen=True)
+class StoredAnswer:
+    request_hash: str
+    status_code: int
+    body: bytes
+    created_at: datetime
+
+
+def get_stored_answer(session: Session, key_hash: str) -> StoredAnswer | None:
+    # Plain columns, not an entity: an expired key's row is deleted and stored anew with the
+    # same primary key in one transaction, which the identity map would refuse.
+    row = session.execute(
+        select(
+            IdempotencyKey.request_hash,
+            IdempotencyKey.status_code,
+            IdempotencyKey.response_body,
+            IdempotencyKey.created_at,
+        ).where(IdempotencyKey.key_hash == key_hash)
+    ).first()
+    return None if row is None else StoredAnswer(*row)
+
+
+def delete_idempotency_key(session: Session, key_hash: str) -> None:
+    session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash == key_hash)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_idempotency_keys_before(session: Session, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` keys stored at or before `cutoff`, oldest first; returns how many."""
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): requests tidying up at the same
+    # time take different rows instead of queueing behind each other's uncommitted deletes.
+    old = (
+        select(IdempotencyKey.key_hash)
+        .where(IdempotencyKey.created_at <= cutoff)
+        .order_by(IdempotencyKey.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash.in_(old))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
