@@ -88,6 +88,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="MUSEION_CACHE_SECONDS for the server (default: its own default); 0 turns the "
         "response cache off, to measure the work behind a cache miss",
     )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="MUSEION_REDIS_URL for the server: keep the response cache in this Redis "
+        "(under a key prefix of this run's own) instead of the database",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -111,11 +117,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_env(database_url: str, cache_seconds: float | None) -> dict[str, str]:
+def server_env(
+    database_url: str, cache_seconds: float | None, redis_url: str | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
     env["MUSEION_DATABASE_URL"] = database_url
     if cache_seconds is not None:
         env["MUSEION_CACHE_SECONDS"] = str(cache_seconds)
+    if redis_url is not None:
+        env["MUSEION_REDIS_URL"] = redis_url
+        env["MUSEION_REDIS_PREFIX"] = f"museion-bench-{os.getpid()}-{time.time_ns()}:"
     return env
 
 
@@ -155,7 +166,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int, cache_seconds: float | None) -> Iterator[str]:
+def running_server(
+    database_url: str, workers: int, cache_seconds: float | None, redis_url: str | None = None
+) -> Iterator[str]:
     """`museion serve --no-migrate` on a free port; yields its base URL, stops it afterwards."""
     port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -165,7 +178,7 @@ def running_server(database_url: str, workers: int, cache_seconds: float | None)
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            env=server_env(database_url, cache_seconds),
+            env=server_env(database_url, cache_seconds, redis_url),
             cwd=RESULTS,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -414,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = absolute_url(args.url)
     code = code_fingerprint()
     results: list[Measurement] = []
-    with running_server(url, args.workers, args.cache_seconds) as base_url:
+    with running_server(url, args.workers, args.cache_seconds, args.redis) as base_url:
         plan = targets(base_url)
         for target in plan:
             check(base_url, target)
@@ -428,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("warning: the museion source changed during the run; the server ran the old one")
     base_rps = baseline(results)
     cache = "default" if args.cache_seconds is None else f"{args.cache_seconds:g} s"
+    cache += " in Redis" if args.redis else " in the database"
     print(
         f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
         f"{args.duration:.0f} s per target, cache {cache}, museion source {code}; "
@@ -454,6 +468,7 @@ def write_json(
         "concurrency": args.concurrency,
         "duration_s": args.duration,
         "cache_seconds": args.cache_seconds,
+        "cache_store": "redis" if args.redis else "database",
         "at": datetime.now(ZONE).isoformat(timespec="seconds"),
         "trivial_rps": base_rps,
         "results": [

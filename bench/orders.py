@@ -9,7 +9,10 @@ with plenty of seats and one time-slot ticket with a large quota), starts
 `python -m museion serve --no-migrate --workers W` on a free port of 127.0.0.1, and lets
 `--clients` threads each run create-then-finalize in a closed loop for `--duration` seconds
 after a warm-up. Half the orders book 2 seats of a random date, half buy 2 tickets of one of
-tomorrow's time slots. Reports finished orders per second and the latency of the pair.
+tomorrow's time slots. Reports finished orders per second, the latency of the pair, and the CPU
+time one order cost
+the server processes, the local PostgreSQL server processes and the client: on a shared,
+noisy machine the CPU per order is the steadier figure.
 The client is Python (httpx2) and shares the CPU with the server: the figures are a floor.
 This is a benchmark, not a test: it asserts nothing.
 """
@@ -138,6 +141,44 @@ def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[by
     raise SystemExit(f"server did not start; see {log}")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 where unreadable)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def children(pid: int) -> list[int]:
+    """The process and its descendants (the server's workers)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found if len(found) == 1 else [pid, *[p for c in found[1:] for p in children(c)]]
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def run(
     base: str, clients: int, seconds: float, dates: list[int], ticket: tuple[int, str]
 ) -> dict[str, Any]:
@@ -210,7 +251,18 @@ def main() -> None:
     process, base = start_server(args.url, args.workers, results / "orders-server.log")
     try:
         run(base, args.clients, args.warmup, dates, (ticket_id, entry))
+        server, database = children(process.pid), postgres_pids()
+        before = (cpu_seconds(server), cpu_seconds(database), time.process_time())
         figures = run(base, args.clients, args.duration, dates, (ticket_id, entry))
+        after = (cpu_seconds(server), cpu_seconds(postgres_pids()), time.process_time())
+        # Backends that ended during the run took their CPU along: PostgreSQL is a floor.
+        orders = max(figures["orders"], 1)
+        figures["cpu_ms_per_order"] = {
+            name: round((end - start) / orders * 1000, 2)
+            for name, start, end in zip(
+                ("server", "postgres", "client"), before, after, strict=True
+            )
+        }
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -21,7 +21,7 @@ from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
 from museion.orders.routes import router as orders_router
-from museion.system.cache import ResponseCacheMiddleware
+from museion.system.cache import ResponseCacheMiddleware, attach_cache
 from museion.system.routes import router as system_router
 from museion.web import BodyLimitMiddleware, RejectNulMiddleware, WriteGate
 
@@ -49,9 +49,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     owns_database = database is None
     database = database or Database(settings.database_url, pool_size=settings.database_pool_size)
 
+    cache = attach_cache(settings, database)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await cache.close()
         if owns_database:  # a database handed in belongs to the caller (tests)
             database.dispose()
 
@@ -72,7 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if settings.cache_seconds > 0:
         app.add_middleware(
             ResponseCacheMiddleware,
-            database=database,
+            store=cache,
             seconds=settings.cache_seconds,
             zone=settings.zone,
         )

@@ -15,6 +15,7 @@ from museion.config import Settings, get_settings
 from museion.db import Database, session_scope
 from museion.errors import DomainError
 from museion.migrations import current_revision, upgrade
+from museion.system.cache import attach_cache
 
 host_option = click.option("--host", default=None, help="Address to bind (MUSEION_HOST).")
 port_option = click.option("--port", type=int, default=None, help="Port (MUSEION_PORT).")
@@ -29,7 +30,9 @@ def main() -> None:
 
 
 def _database(settings: Settings) -> Database:
-    return Database(settings.database_url, pool_size=2)
+    database = Database(settings.database_url, pool_size=2)
+    attach_cache(settings, database)  # changes made here end cached answers like the server's
+    return database
 
 
 def server_app() -> FastAPI:

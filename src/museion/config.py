@@ -56,6 +56,15 @@ class Settings(BaseSettings):
         description="How long anonymous calendar answers may be served from the shared cache; "
         "changes to dates end them at once. 0 turns the cache off.",
     )
+    redis_url: str | None = Field(
+        None,
+        description="Redis for the shared response cache, e.g. `redis://127.0.0.1:6379/0`; "
+        "unset: the cache lives in the database. Every process of an instance must agree.",
+    )
+    redis_prefix: str = Field(
+        "museion:",
+        description="Prefix of this instance's Redis keys (several instances can share a Redis).",
+    )
     order_pending_minutes: int = Field(
         30,
         ge=1,

@@ -175,9 +175,13 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 20) -> None:
         self.engine = make_engine(url, pool_size=pool_size)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # Handed to every session this database opens (Session.info), e.g. the cache's hooks.
+        self.info: dict[str, Any] = {}
+        self._read = sessionmaker(self.engine, expire_on_commit=False, info=self.info)
         self._write = sessionmaker(
-            self.engine.execution_options(museion_write=True), expire_on_commit=False
+            self.engine.execution_options(museion_write=True),
+            expire_on_commit=False,
+            info=self.info,
         )
 
     @property

@@ -2,18 +2,24 @@
 
 Each test has a database of its own with committed demo data: the cache reads and writes
 through its own connections, so it cannot see the rolled-back transactions other tests use.
+Every test runs with the answers in the database and in Redis (127.0.0.1:6379, or
+MUSEION_TEST_REDIS_URL; each test under a key prefix of its own). Without a reachable Redis the
+Redis half is skipped, unless MUSEION_REQUIRE_REDIS=1 (CI) makes it fail.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,13 +29,20 @@ from museion.app import create_app
 from museion.catalogue.events.models import EventDate
 from museion.config import Settings
 from museion.db import Database
-from museion.demo.loader import load_demo
+from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
-from museion.system.cache import ResponseCacheMiddleware, catalogue_changed
+from museion.system.cache import (
+    CacheStore,
+    RedisStore,
+    ResponseCacheMiddleware,
+    attach_cache,
+    catalogue_changed,
+)
 from museion.system.models import CacheGeneration, ResponseCache
 from tests.conftest import ZONE, bearer, demo_today
 
 LIFETIME = 10.0
+REDIS_URL = os.environ.get("MUSEION_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
@@ -45,6 +58,10 @@ class Instance:
     database: Database
     settings: Settings
     clock: Clock
+    store: CacheStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = attach_cache(self.settings, self.database)
 
     def client(self) -> TestClient:
         """A client of one more app process on the same database."""
@@ -63,12 +80,54 @@ class Instance:
                 catalogue_changed(session)
 
     def generation(self) -> int:
+        if isinstance(self.store, RedisStore):
+            return int(redis_client().get(self.store.generation_key) or 0)
         with self.database.session(write=False) as session:
             return session.scalars(select(CacheGeneration.value)).one()
 
+    def stored_answers(self) -> int:
+        if isinstance(self.store, RedisStore):
+            return len(list(redis_client().scan_iter(f"{self.store.answer_prefix}*")))
+        with self.database.session(write=False) as session:
+            return session.scalar(select(func.count()).select_from(ResponseCache)) or 0
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+
+
+def redis_prefix(store: str) -> Iterator[str | None]:
+    """None for the database store; for Redis a fresh key prefix, its keys deleted afterwards."""
+    if store == "database":
+        yield None
+        return
+    client = redis_client()
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        message = f"no Redis at {REDIS_URL} ({error}); set MUSEION_TEST_REDIS_URL"
+        if os.environ.get("MUSEION_REQUIRE_REDIS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"museion-test-{uuid.uuid4().hex[:12]}:"
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture(params=["database", "redis"])
+def cache_prefix(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    yield from redis_prefix(request.param)
+
 
 @pytest.fixture
-def instance(empty_database_url: str, tmp_path: Path) -> Iterator[Instance]:
+def instance(
+    empty_database_url: str, cache_prefix: str | None, tmp_path: Path
+) -> Iterator[Instance]:
     database = Database(empty_database_url)
     upgrade(database)
     with database.session() as session:
@@ -79,6 +138,8 @@ def instance(empty_database_url: str, tmp_path: Path) -> Iterator[Instance]:
         media_dir=tmp_path / "media",
         time_zone=ZONE,
         cache_seconds=LIFETIME,
+        redis_url=REDIS_URL if cache_prefix else None,
+        redis_prefix=cache_prefix or "museion:",
     )
     try:
         yield Instance(database, settings, Clock())
@@ -128,8 +189,7 @@ def test_token_requests_errors_and_other_paths_are_never_cached(instance: Instan
             assert "x-museion-cache" not in museums.headers
         revoked = client.get("/api/v4/dates?per_page=5", headers=bearer("no-such-token"))
     assert revoked.status_code == 401
-    with instance.database.session(write=False) as session:
-        assert session.scalar(select(func.count()).select_from(ResponseCache)) == 0
+    assert instance.stored_answers() == 0
 
 
 def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> None:
@@ -200,15 +260,35 @@ def test_concurrent_misses_of_one_answer_build_it_once(instance: Instance) -> No
         await send({"type": "http.response.body", "body": body})
 
     cache = ResponseCacheMiddleware(
-        slow_calendar, database=instance.database, seconds=LIFETIME, zone=ZoneInfo(ZONE)
+        slow_calendar, store=instance.store, seconds=LIFETIME, zone=ZoneInfo(ZONE)
     )
 
     async def fire() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=cache)
         async with httpx.AsyncClient(transport=transport, base_url="http://museum") as client:
-            return await asyncio.gather(*(client.get("/api/v4/dates") for _ in range(8)))
+            responses = await asyncio.gather(*(client.get("/api/v4/dates") for _ in range(8)))
+        await instance.store.close()
+        return responses
 
     responses = asyncio.run(fire())
     assert builds == 1
     assert sorted(r.headers["x-museion-cache"] for r in responses) == ["hit"] * 7 + ["miss"]
     assert {r.content for r in responses} == {b'{"dates":[]}'}
+
+
+def test_without_a_reachable_redis_requests_are_answered_uncached(
+    settings: Settings, demo: DemoInstance
+) -> None:
+    settings = settings.model_copy(
+        update={"redis_url": "redis://127.0.0.1:1/0", "cache_seconds": LIFETIME}
+    )
+    database = Database(settings.database_url)  # its own: the shared one keeps its cache hooks
+    try:
+        with TestClient(create_app(settings, database)) as client:
+            answers = [client.get("/api/v4/dates?per_page=5") for _ in range(2)]
+        with database.session() as session:
+            catalogue_changed(session)  # the failed bump is logged, the commit stands
+    finally:
+        database.dispose()
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert [answer.headers["x-museion-cache"] for answer in answers] == ["miss", "miss"]

@@ -128,14 +128,24 @@ def order_id_of_barcode(session: Session, code: str) -> int | None:
 def dates_for_order(
     session: Session, date_ids: Collection[int], museum_ids: Sequence[int] | None
 ) -> dict[int, EventDate]:
-    """Dates by id with their event and its scale prices; outside `museum_ids` they are absent."""
+    """Dates by id with their event, its scale prices and every location an order item shows;
+    outside `museum_ids` they are absent."""
     if not date_ids:
         return {}
     statement = (
         select(EventDate)
         .join(Event, Event.id == EventDate.event_id)
         .where(EventDate.id.in_(date_ids))
-        .options(joinedload(EventDate.event).selectinload(Event.scale_prices))
+        .options(
+            joinedload(EventDate.event).selectinload(Event.scale_prices),
+            # Everything an order item shows of its date: no reload after the order is placed.
+            joinedload(EventDate.location).joinedload(Location.country),
+            joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
+            joinedload(EventDate.event)
+            .joinedload(Event.museum)
+            .joinedload(Museum.location)
+            .joinedload(Location.country),
+        )
     )
     if museum_ids is not None:
         statement = statement.where(Event.museum_id.in_(museum_ids))

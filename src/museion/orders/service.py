@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Access, Principal
 from museion.availability import reservations
@@ -300,11 +301,12 @@ def _take(
                 price_cents=price.cents,
                 vat_pct=price.vat_pct,
                 tax_included=price.tax_included,
-                ticket_id=plan.ticket.id,
+                ticket=plan.ticket,
                 ticket_sale_id=sale.id,
                 attendees=item.attendees,
                 sub_ticket_times={str(p.ticket.id): p.start.isoformat() for p in plan.parts}
                 or None,
+                barcodes=[],
             )
         event_date = item.event_date
         booking = reservations.book_seats(
@@ -320,9 +322,10 @@ def _take(
             vat_pct=price.vat_pct,
             tax_included=price.tax_included,
             event_id=event_date.event_id,
-            date_id=event_date.id,
+            event_date=event_date,
             event_booking_id=booking.id,
             quantities=item.quantities,
+            barcodes=[],
         )
 
 
@@ -370,7 +373,9 @@ def place_order(
     session.flush()
     if dated:
         catalogue_changed(session)  # seats of dates changed: cached calendars end on commit
-    return _reload(session, order.id)
+    # Everything the answer shows is in the session already (items with their ticket or date,
+    # loaded with their locations): no second round of queries to read it back.
+    return order
 
 
 def new_token() -> str:
@@ -464,6 +469,10 @@ def finalize_order(
         if order.status == OrderStatus.PENDING.value:
             raise Unprocessable("order expired: it was not finalized in time")
         return order
+    # What the UPDATE wrote, without reading the order back.
+    set_committed_value(order, "status", OrderStatus.FINALIZED.value)
+    set_committed_value(order, "finalized_at", now)
+    set_committed_value(order, "expires_at", None)
     live = [item for item in order.items if item.cancelled_at is None]
     reservations.end_sales(
         session,
@@ -471,13 +480,9 @@ def finalize_order(
         booking_ids=[i.event_booking_id for i in live if i.event_booking_id is not None],
         live_until=None,
     )
-    session.add_all(
-        Barcode(code=new_code(), order_item_id=item.id)
-        for item in live
-        for _ in range(item.quantity)
-    )
+    for item in live:
+        item.barcodes.extend(Barcode(code=new_code()) for _ in range(item.quantity))
     session.flush()
-    order = _reload(session, order.id)
     mail.queue_confirmation(session, order, zone, now)
     return order
 

@@ -1,9 +1,10 @@
 """A response cache for anonymous calendar reads, shared by every app process.
 
 Museum websites ask for the same few calendar pages over and over, and a calendar page costs
-20-30 ms of work against 1-2 ms for reading a stored answer. The answers are kept in the
-database (`response_cache`, unlogged on PostgreSQL), never in one process's memory, so every
-process behind the load balancer shares them (DESIGN.md). A stored answer is served only while
+20-30 ms of work against 1-2 ms for reading a stored answer. The answers are kept in Redis when
+`MUSEION_REDIS_URL` is set, otherwise in the database (`response_cache`, unlogged on PostgreSQL);
+never in one process's memory, so every process behind the load balancer shares them
+(DESIGN.md). A stored answer is served only while
 
 - its generation is the current one. Every transaction that changes what a calendar shows
   (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation once
@@ -20,12 +21,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
+import redis
+import redis.asyncio
 from anyio import to_thread
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +38,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from museion.config import Settings
 from museion.db import Database
 from museion.system.models import CacheGeneration, ResponseCache
 
@@ -46,6 +52,10 @@ GENERATION_ROW = 1
 # The last fifth of an answer's life: the first request then rebuilds it, the others still hit.
 REFRESH_SHARE = 0.2
 PENDING_FLAG = "museion_catalogue_changed"
+# Where Database.info keeps the bump of a generation that does not live in the database.
+GENERATION_BUMP = "museion_cache_generation_bump"
+# A Redis that does not answer within this is treated as absent: requests go uncached.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 _generation = cast(Table, CacheGeneration.__table__)
 _cache = cast(Table, ResponseCache.__table__)
@@ -78,7 +88,11 @@ def _bump_after_commit(session: Session) -> None:
     # After the commit, not inside the transaction: a bump inside it would hold the one
     # generation row locked until commit and serialize every writer on PostgreSQL. A reader that
     # cached an answer between commit and bump filed it under the old generation, now dead.
-    bump_generation(_engine_of(session))
+    bump = session.info.get(GENERATION_BUMP)
+    if bump is not None:
+        bump()
+    else:
+        bump_generation(_engine_of(session))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -100,79 +114,73 @@ def _engine_of(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-class ResponseCacheMiddleware:
-    """Serves stored answers to anonymous calendar GETs and stores fresh ones (see module doc)."""
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What a lookup found: the current generation, and the answer if one is still valid."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        database: Database,
-        seconds: float,
-        zone: ZoneInfo,
-        clock: Callable[[], float] = time.time,
+    generation: int
+    body: bytes | None = None
+    expires_at: float = 0.0
+
+
+class CacheStore(Protocol):
+    """Where answers live. Times are POSIX seconds from the middleware's clock."""
+
+    async def lookup(self, key: str, now: float) -> Stored | None:
+        """The stored answer; None when the store cannot be reached (the request goes uncached)."""
+
+    async def store(
+        self, key: str, generation: int, now: float, expires_at: float, body: bytes
     ) -> None:
-        self.app = app
+        """Keeps an answer built under `generation` until `expires_at`."""
+
+    async def close(self) -> None:
+        """Lets go of the connections opened in the running event loop."""
+
+
+def attach_cache(settings: Settings, database: Database) -> CacheStore:
+    """The store of this instance: Redis when `MUSEION_REDIS_URL` is set, else the database.
+
+    Every process that writes calendar data must attach the same store, so that its commits end
+    the answers where they are kept (the server and the command line both do).
+    """
+    if settings.redis_url is None:
+        return DatabaseStore(database)
+    store = RedisStore(settings.redis_url, prefix=settings.redis_prefix)
+    database.info[GENERATION_BUMP] = store.bump_generation
+    return store
+
+
+class DatabaseStore:
+    """Answers in the `response_cache` table; the generation in `cache_generation`."""
+
+    def __init__(self, database: Database) -> None:
         self.database = database
-        self.lifetime = timedelta(seconds=seconds)
-        self.refresh_before = self.lifetime * REFRESH_SHARE
-        self.zone = zone
-        self.clock = clock
         self._stores = 0
-        self._pending: dict[str, asyncio.Future[bytes | None]] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _cacheable(scope):
-            await self.app(scope, receive, send)
-            return
-        now = datetime.fromtimestamp(self.clock(), UTC)
-        key = self._key(scope, now)
-        generation, body, expires_at = await to_thread.run_sync(self._lookup, key, now)
-        if body is not None and expires_at - now < self.refresh_before and key not in self._pending:
-            # Rebuild a popular answer shortly before it expires, while the other requests are
-            # still served the stored one: otherwise they would all queue behind one rebuild
-            # whenever it expires.
-            body = None
-        elif body is None and (pending := self._pending.get(key)) is not None:
-            # The same answer is being built in this process: wait for it instead of building
-            # it again (after a change, dozens of requests would rebuild the same page).
-            body = await pending
-        if body is not None:
-            await _send_stored(send, body)
-            return
-        built: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
-        self._pending[key] = built
-        try:
-            response = _CapturedResponse(send)
-            await self.app(scope, receive, response.send)
-            if response.storable:
-                built.set_result(response.body)
-                await to_thread.run_sync(self._store, key, generation, now, response.body)
-        finally:
-            if not built.done():
-                built.set_result(None)  # no answer to share: the waiting requests build their own
-            if self._pending.get(key) is built:
-                del self._pending[key]
+    async def lookup(self, key: str, now: float) -> Stored | None:
+        return await to_thread.run_sync(self._lookup, key, now)
 
-    def _key(self, scope: Scope, now: datetime) -> str:
-        host = next((value for name, value in scope["headers"] if name == b"host"), b"")
-        # The local date belongs to the key: answers without start_at show "today".
-        today = now.astimezone(self.zone).date().isoformat().encode()
-        raw = b"|".join(
-            (scope["scheme"].encode(), host, scope["path"].encode(), scope["query_string"], today)
-        )
-        return hashlib.sha256(raw).hexdigest()
+    async def store(
+        self, key: str, generation: int, now: float, expires_at: float, body: bytes
+    ) -> None:
+        await to_thread.run_sync(self._store, key, generation, now, expires_at, body)
 
-    def _lookup(self, key: str, now: datetime) -> tuple[int, bytes | None, datetime]:
+    async def close(self) -> None:
+        """The database's connections belong to its engine, which its owner disposes."""
+
+    def _lookup(self, key: str, now: float) -> Stored:
         with self.database.engine.connect() as connection:
-            row = connection.execute(_LOOKUP, {"key": key, "now": now}).one()
-        return row.value, row.body, row.expires_at or now
+            row = connection.execute(_LOOKUP, {"key": key, "now": _instant(now)}).one()
+        if row.body is None:
+            return Stored(row.value)
+        return Stored(row.value, row.body, row.expires_at.timestamp())
 
-    def _store(self, key: str, generation: int, now: datetime, body: bytes) -> None:
+    def _store(self, key: str, generation: int, now: float, expires_at: float, body: bytes) -> None:
         values = {
             "key": key,
             "generation": generation,
-            "expires_at": now + self.lifetime,
+            "expires_at": _instant(expires_at),
             "body": body,
         }
         dialect = postgresql if self.database.backend == "postgresql" else sqlite
@@ -188,9 +196,159 @@ class ResponseCacheMiddleware:
             with self.database.engine.execution_options(museion_write=True).begin() as connection:
                 connection.execute(upsert)
                 if self._stores % SWEEP_EVERY == 0:
-                    connection.execute(_cache.delete().where(_cache.c.expires_at <= now))
+                    connection.execute(_cache.delete().where(_cache.c.expires_at <= _instant(now)))
         except OperationalError as error:  # a busy database: the next request stores it
             log.warning("response cache: answer not stored: %s", error)
+
+
+class RedisStore:
+    """Answers and the generation in Redis: a hit is one round trip and no database work.
+
+    An answer is stored as `b"<generation> <expires_at> " + body` under `<prefix>answer:<key>`;
+    one MGET fetches it together with the current generation from `<prefix>generation`.
+    Redis drops an answer itself once its lifetime is over, so nothing needs sweeping.
+    """
+
+    def __init__(self, url: str, *, prefix: str) -> None:
+        self.url = url
+        self.generation_key = f"{prefix}generation"
+        self.answer_prefix = f"{prefix}answer:"
+        # An asyncio client belongs to the event loop it first ran in: one per loop.
+        self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+        self._sync: redis.Redis | None = None
+        self._sync_lock = threading.Lock()
+
+    def _client(self) -> redis.asyncio.Redis:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = redis.asyncio.Redis.from_url(
+                self.url,
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            )
+            self._clients = {
+                known: other for known, other in self._clients.items() if not known.is_closed()
+            }
+            self._clients[loop] = client
+        return client
+
+    async def close(self) -> None:
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    async def lookup(self, key: str, now: float) -> Stored | None:
+        try:
+            generation, answer = await self._client().mget(
+                self.generation_key, self.answer_prefix + key
+            )
+        except redis.RedisError as error:
+            log.warning("response cache: Redis unavailable, answering uncached: %s", error)
+            return None
+        current = int(generation or 0)
+        answer = cast("bytes | None", answer)  # no decode_responses: bytes in, bytes out
+        if answer is None:
+            return Stored(current)
+        stored_generation, expires_at, body = answer.split(b" ", 2)
+        if int(stored_generation) != current or float(expires_at) <= now:
+            return Stored(current)
+        return Stored(current, body, float(expires_at))
+
+    async def store(
+        self, key: str, generation: int, now: float, expires_at: float, body: bytes
+    ) -> None:
+        value = b"%d %r " % (generation, expires_at) + body
+        # Redis's own expiry only frees memory: validity is decided by `expires_at` above.
+        keep_ms = max(1, int((expires_at - now) * 1000))
+        try:
+            await self._client().set(self.answer_prefix + key, value, px=keep_ms)
+        except redis.RedisError as error:
+            log.warning("response cache: answer not stored in Redis: %s", error)
+
+    def bump_generation(self) -> None:
+        with self._sync_lock:
+            if self._sync is None:
+                self._sync = redis.Redis.from_url(self.url, socket_timeout=1)
+        try:
+            self._sync.incr(self.generation_key)
+        except redis.RedisError as error:
+            # The change is committed; cached answers now end with their lifetime instead.
+            log.error("response cache: generation not bumped in Redis: %s", error)
+
+
+def _instant(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class ResponseCacheMiddleware:
+    """Serves stored answers to anonymous calendar GETs and stores fresh ones (see module doc)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: CacheStore,
+        seconds: float,
+        zone: ZoneInfo,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.lifetime = seconds
+        self.refresh_before = seconds * REFRESH_SHARE
+        self.zone = zone
+        self.clock = clock
+        self._pending: dict[str, asyncio.Future[bytes | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        now = self.clock()
+        key = self._key(scope, now)
+        stored = await self.store.lookup(key, now)
+        if stored is None:
+            await self.app(scope, receive, _CapturedResponse(send).send)
+            return
+        body = stored.body
+        if body is not None and stored.expires_at - now < self.refresh_before:
+            if key not in self._pending:
+                # Rebuild a popular answer shortly before it expires, while the other requests
+                # are still served the stored one: otherwise they would all queue behind one
+                # rebuild whenever it expires.
+                body = None
+        elif body is None and (pending := self._pending.get(key)) is not None:
+            # The same answer is being built in this process: wait for it instead of building
+            # it again (after a change, dozens of requests would rebuild the same page).
+            body = await pending
+        if body is not None:
+            await _send_stored(send, body)
+            return
+        built: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        self._pending[key] = built
+        try:
+            response = _CapturedResponse(send)
+            await self.app(scope, receive, response.send)
+            if response.storable:
+                built.set_result(response.body)
+                await self.store.store(
+                    key, stored.generation, now, now + self.lifetime, response.body
+                )
+        finally:
+            if not built.done():
+                built.set_result(None)  # no answer to share: the waiting requests build their own
+            if self._pending.get(key) is built:
+                del self._pending[key]
+
+    def _key(self, scope: Scope, now: float) -> str:
+        host = next((value for name, value in scope["headers"] if name == b"host"), b"")
+        # The local date belongs to the key: answers without start_at show "today".
+        today = _instant(now).astimezone(self.zone).date().isoformat().encode()
+        raw = b"|".join(
+            (scope["scheme"].encode(), host, scope["path"].encode(), scope["query_string"], today)
+        )
+        return hashlib.sha256(raw).hexdigest()
 
 
 def _cacheable(scope: Scope) -> bool:
