@@ -473,6 +473,7 @@ def finalize_order(
     set_committed_value(order, "status", OrderStatus.FINALIZED.value)
     set_committed_value(order, "finalized_at", now)
     set_committed_value(order, "expires_at", None)
+    set_committed_value(order, "payment_status", payment.value)
     live = [item for item in order.items if item.cancelled_at is None]
     reservations.end_sales(
         session,
