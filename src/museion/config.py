@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +71,13 @@ class Settings(BaseSettings):
         le=24 * 60,
         description="Orders not finalized within this many minutes release their capacity.",
     )
+    idempotency_key_hours: int = Field(
+        24,
+        ge=1,
+        le=30 * 24,
+        description="How long a request's Idempotency-Key replays its first answer; "
+        "afterwards the same key counts as new and the stored answer is deleted.",
+    )
     smtp_host: str | None = Field(
         None,
         description="Mail server for order confirmations; unset: mails wait in the outbox.",
@@ -107,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def idempotency_lifetime(self) -> timedelta:
+        return timedelta(hours=self.idempotency_key_hours)
 
     @property
     def default_locale(self) -> str:

@@ -1,5 +1,6 @@
-"""First show the race (STYLE.md section 9): with the slot locks switched off, concurrent holds
-oversell; with them on, the same claims take exactly the capacity.
+"""First show the race (STYLE.md section 9): with the slot or date locks switched off,
+concurrent holds and bookings oversell (a seat of a seat plan sells several times); with them
+on, the same claims take exactly the capacity.
 
 PostgreSQL only: on SQLite the lock is the write transaction itself (BEGIN IMMEDIATE), which
 cannot be switched off without breaking every write.
@@ -20,7 +21,15 @@ from museion.auth import PUBLIC
 from museion.availability import queries
 from museion.availability.models import Reservation
 from museion.availability.reservations import book_seats, reserve_tickets
-from museion.catalogue.events.models import EventBooking, EventDate
+from museion.catalogue.events.models import (
+    BookedSeat,
+    EventBooking,
+    EventDate,
+    Seat,
+    SeatCategory,
+    Seating,
+    SeatRow,
+)
 from museion.db import Database
 from museion.errors import Unprocessable
 from museion.migrations import upgrade
@@ -160,5 +169,83 @@ def test_without_date_locks_bookings_oversell_and_with_them_they_do_not(
 
         assert _book_concurrently(database, second) == CAPACITY
         assert _booked(database, second) == CAPACITY
+    finally:
+        database.dispose()
+
+
+def _book_seat_concurrently(database: Database, date_id: int, seat_id: int) -> int:
+    """CLAIMS threads each book the same seat of a date; returns how many succeeded."""
+
+    def book(_: int) -> bool:
+        try:
+            with database.session() as session:
+                event_date = session.get(EventDate, date_id)
+                assert event_date is not None
+                now = datetime.now(UTC)
+                live_until = now + timedelta(minutes=30)
+                book_seats(session, event_date, 1, live_until, now, seat_ids=[seat_id])
+        except Unprocessable:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
+        return sum(pool.map(book, range(CLAIMS)))
+
+
+def _times_sold(database: Database, date_id: int, seat_id: int) -> int:
+    with database.session(write=False) as session:
+        sold = session.scalar(
+            select(func.count())
+            .select_from(BookedSeat)
+            .where(BookedSeat.date_id == date_id, BookedSeat.seat_id == seat_id)
+        )
+    return int(sold or 0)
+
+
+def test_without_date_locks_a_seat_sells_several_times_and_with_them_once(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+    database = Database(empty_database_url, pool_size=CLAIMS)
+    try:
+        upgrade(database)
+        with database.session() as session:
+            seating = Seating(title="Saal")
+            session.add(seating)
+            session.flush()
+            stalls = SeatCategory(seating_id=seating.id, title="Parkett")
+            row = SeatRow(seating_id=seating.id, title="1")
+            session.add_all([stalls, row])
+            session.flush()
+            seat = Seat(seating_id=seating.id, row_id=row.id, category_id=stalls.id, title="1-1")
+            session.add(seat)
+            event = make_event(session, make_museum(session))
+            start = datetime.now(UTC) + timedelta(days=2)
+            first, second = (
+                make_date(session, event, start, seats_max=10, seating_id=seating.id).id
+                for _ in range(2)
+            )
+            seat_id = seat.id
+        barrier = threading.Barrier(CLAIMS, timeout=30)
+        looking: Callable[..., Any] = queries.live_seat_ids
+
+        def look_then_wait(*args: Any, **kwargs: Any) -> Any:
+            taken = looking(*args, **kwargs)
+            barrier.wait()  # every booking has seen the seat free before any has written
+            return taken
+
+        def read_without_lock(session: Any, date_id: int, now: datetime) -> Any:
+            row = session.get(EventDate, date_id)
+            return (row.seats_max, row.seats_booked)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(queries, "lock_date", read_without_lock)
+            patched.setattr(queries, "live_seat_ids", look_then_wait)
+            assert _book_seat_concurrently(database, first, seat_id) == CLAIMS
+        assert _times_sold(database, first, seat_id) == CLAIMS  # one seat, sold 8 times
+
+        assert _book_seat_concurrently(database, second, seat_id) == 1
+        assert _times_sold(database, second, seat_id) == 1
     finally:
         database.dispose()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from museion.auth import Access, Principal
@@ -14,7 +16,7 @@ from museion.catalogue.tickets.models import Ticket
 from museion.db import Database
 from museion.errors import Conflict
 from museion.orders import idempotency, queries
-from museion.orders.models import Order
+from museion.orders.models import IdempotencyKey, Order
 from tests.availability.factories import make_quota, make_ticket
 from tests.conftest import bearer
 from tests.orders.conftest import Clock
@@ -102,6 +104,118 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(database: Database) -
     with database.session() as first, database.session() as second:
         assert queries.try_lock_key(first, key.key_hash)  # the first request is running
         with pytest.raises(Conflict) as refused:
-            idempotency.replay(second, key)
+            idempotency.replay(second, key, datetime.now(UTC), timedelta(hours=24))
         assert refused.value.status_code == 409
         assert refused.value.headers == {"Retry-After": "1"}
+
+
+# --- Keys expire -----------------------------------------------------------------------------
+
+LATER_SLOT = "2027-01-05T10:30:00+01:00"  # still ahead when the clock has moved on a day or two
+
+
+def keys_stored(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(IdempotencyKey)) or 0)
+
+
+def test_a_key_replays_for_a_day_and_then_counts_as_new(
+    client: TestClient, session: Session, ticket: Ticket, clock: Clock
+) -> None:
+    body = order_body(ticket_item(ticket.id, 1, LATER_SLOT))
+    first = post(client, body, "daily").json()["order"]
+    clock.advance(hours=23, minutes=59)
+    assert post(client, body, "daily").json()["order"]["id"] == first["id"]
+    clock.advance(minutes=1)
+    fresh = post(client, body, "daily")
+    assert fresh.status_code == 201, fresh.text
+    assert fresh.json()["order"]["id"] != first["id"]
+    assert post(client, body, "daily").json()["order"]["id"] == fresh.json()["order"]["id"]
+
+
+def test_an_expired_key_may_name_another_request(
+    client: TestClient, ticket: Ticket, clock: Clock
+) -> None:
+    assert post(client, order_body(ticket_item(ticket.id, 1, LATER_SLOT)), "k").status_code == 201
+    clock.advance(hours=25)
+    other = post(client, order_body(ticket_item(ticket.id, 2, LATER_SLOT)), "k")
+    assert other.status_code == 201, other.text  # not "used for a different request"
+    assert other.json()["order"]["items"][0]["attributes"]["quantity"] == 2
+
+
+def test_the_lifetime_is_a_setting(
+    app: FastAPI, client: TestClient, ticket: Ticket, clock: Clock
+) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"idempotency_key_hours": 1})
+    body = order_body(ticket_item(ticket.id, 1, LATER_SLOT))
+    first = post(client, body, "hourly").json()["order"]
+    clock.advance(minutes=59)
+    assert post(client, body, "hourly").json()["order"]["id"] == first["id"]
+    clock.advance(minutes=1)
+    assert post(client, body, "hourly").json()["order"]["id"] != first["id"]
+
+
+def test_requests_that_store_a_key_delete_expired_ones(
+    client: TestClient, session: Session, ticket: Ticket, clock: Clock
+) -> None:
+    before = keys_stored(session)
+    body = order_body(ticket_item(ticket.id, 1, LATER_SLOT))
+    for n in range(3):
+        post(client, body, f"old-{n}")
+    assert keys_stored(session) == before + 3
+    clock.advance(hours=12)
+    post(client, body, "younger")
+    clock.advance(hours=13)  # the three are 25 h old, "younger" 13 h
+    post(client, body, "new")
+    assert keys_stored(session) == before + 2
+    finalize = client.post(  # a finalize with a key tidies up too
+        f"{URL}/{client.get(URL, headers=RESELLER).json()['orders'][-1]['id']}/finalize",
+        headers=RESELLER | {"Idempotency-Key": "fin"},
+    )
+    assert finalize.status_code == 200, finalize.text
+    assert keys_stored(session) == before + 3
+    clock.advance(hours=30)
+    post(client, body, "newest")
+    assert keys_stored(session) == before + 1
+
+
+def test_tidying_takes_a_bounded_batch_oldest_first(session: Session, clock: Clock) -> None:
+    cutoff = clock.now - timedelta(hours=24)
+    for n in range(5):
+        session.add(
+            IdempotencyKey(
+                key_hash=f"tidy-{n}",
+                request_hash="r",
+                status_code=201,
+                response_body=b"{}",
+                created_at=cutoff - timedelta(minutes=n),
+            )
+        )
+    session.flush()
+    assert queries.delete_idempotency_keys_before(session, cutoff, limit=2) == 2
+    left = session.scalars(
+        select(IdempotencyKey.key_hash).where(IdempotencyKey.key_hash.like("tidy-%"))
+    ).all()
+    assert sorted(left) == ["tidy-0", "tidy-1", "tidy-2"]  # tidy-4 and tidy-3 were oldest
+
+
+def test_concurrent_tidying_skips_rows_another_request_is_deleting(database: Database) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: nobody tidies concurrently")
+    stored_at = datetime(2020, 1, 1, tzinfo=UTC)
+    hashes = [f"skip-locked-{n}" for n in range(4)]
+    with database.session() as setup:
+        setup.add_all(
+            IdempotencyKey(
+                key_hash=h, request_hash="r", status_code=201, response_body=b"", created_at=at
+            )
+            for h, at in zip(hashes, [stored_at] * 4, strict=True)
+        )
+    try:
+        cutoff = stored_at + timedelta(seconds=1)
+        with database.session() as first, database.session() as second:
+            assert queries.delete_idempotency_keys_before(first, cutoff, limit=2) == 2
+            # Without SKIP LOCKED this would wait for `first` (here: forever, lock_timeout 503).
+            assert queries.delete_idempotency_keys_before(second, cutoff, limit=10) == 2
+    finally:
+        with database.session() as cleanup:
+            cleanup.execute(delete(IdempotencyKey).where(IdempotencyKey.key_hash.in_(hashes)))

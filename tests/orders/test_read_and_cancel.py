@@ -57,7 +57,7 @@ def test_an_order_is_found_by_id_and_by_token(
         assert response.status_code == 200
         found = response.json()["order"]
         assert found["id"] == created["id"]
-        assert found["payment_status"] is None
+        assert found["payment_status"] == 10  # pending: not finalized yet
         assert found["billing_address_id"] is None
         assert len(found["items"]) == 2
         assert set(found) >= {

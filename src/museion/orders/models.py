@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +41,16 @@ class OrderSource(StrEnum):
     API = "api"
 
 
+class PaymentStatus(IntEnum):
+    """go~mus `payment_status` of an order. The reference lists no values, only shows 30 on a
+    valid order (page-reseller_api.md); the codes step in tens like go~mus booking states
+    (BOOKED=20, CANCELED=60 in page-cash_point_api.md)."""
+
+    PENDING = 10  # nothing paid yet: a draft, or an order waiting for a payment provider
+    INVOICED = 20  # binding and billed on account: the museum invoices the reseller
+    PAID = 30  # paid in full: cash point orders are paid in place (page-cash_point_api.md)
+
+
 class ItemType(StrEnum):
     TICKET = "Ticket"
     EVENT = "Event"
@@ -51,6 +62,7 @@ class Order(Base):
         CheckConstraint("status IN ('pending', 'finalized', 'cancelled')", name="status"),
         CheckConstraint("source IN ('reseller', 'cashpoint', 'shop', 'api')", name="source"),
         CheckConstraint("total_price_cents >= 0", name="total_not_negative"),
+        CheckConstraint("payment_status IN (10, 20, 30)", name="payment_status"),
         # GET /orders: a token's orders of some days.
         Index("ix_order_api_token_id_created_at", "api_token_id", "created_at"),
         Index("ix_order_created_at", "created_at"),
@@ -68,6 +80,10 @@ class Order(Base):
     reference: Mapped[str | None] = mapped_column(Text)
     customer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     total_price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # A PaymentStatus; set with the finalize that makes the order binding.
+    payment_status: Mapped[int] = mapped_column(
+        Integer, default=PaymentStatus.PENDING.value, server_default=text("10")
+    )
     # Set from the service's clock (not the database's), so expiry is testable.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A pending order is binding only if finalized before this; None once finalized.
@@ -159,7 +175,8 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: requests that store a key delete the expired ones (oldest first).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Mail(Base):

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, not_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -14,7 +14,15 @@ from museion.catalogue.events.models import Event, EventDate
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
 from museion.catalogue.tickets.models import Ticket
-from museion.orders.models import Barcode, IdempotencyKey, Mail, Order, OrderItem, OrderStatus
+from museion.orders.models import (
+    Barcode,
+    IdempotencyKey,
+    Mail,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+)
 
 ORDER_LOADS: tuple[LoaderOption, ...] = (
     selectinload(Order.items).selectinload(OrderItem.barcodes),
@@ -144,8 +152,11 @@ def dates_for_order(
     return {d.id: d for d in session.scalars(statement)}
 
 
-def finalize_order(session: Session, order_id: int, now: datetime) -> int:
-    """pending -> finalized while the deadline is ahead; the row count says whether it happened."""
+def finalize_order(
+    session: Session, order_id: int, now: datetime, payment_status: PaymentStatus
+) -> int:
+    """pending -> finalized (with its payment status) while the deadline is ahead; the row
+    count says whether it happened."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
     result = session.execute(
@@ -155,7 +166,12 @@ def finalize_order(session: Session, order_id: int, now: datetime) -> int:
             Order.status == OrderStatus.PENDING.value,
             Order.expires_at > now,
         )
-        .values(status=OrderStatus.FINALIZED.value, finalized_at=now, expires_at=None)
+        .values(
+            status=OrderStatus.FINALIZED.value,
+            finalized_at=now,
+            expires_at=None,
+            payment_status=payment_status.value,
+        )
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -208,8 +224,53 @@ def try_lock_key(session: Session, key_hash: str) -> bool:
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
 
 
-def get_idempotency_key(session: Session, key_hash: str) -> IdempotencyKey | None:
-    return session.get(IdempotencyKey, key_hash)
+@dataclass(frozen=True)
+class StoredAnswer:
+    request_hash: str
+    status_code: int
+    body: bytes
+    created_at: datetime
+
+
+def get_stored_answer(session: Session, key_hash: str) -> StoredAnswer | None:
+    # Plain columns, not an entity: an expired key's row is deleted and stored anew with the
+    # same primary key in one transaction, which the identity map would refuse.
+    row = session.execute(
+        select(
+            IdempotencyKey.request_hash,
+            IdempotencyKey.status_code,
+            IdempotencyKey.response_body,
+            IdempotencyKey.created_at,
+        ).where(IdempotencyKey.key_hash == key_hash)
+    ).first()
+    return None if row is None else StoredAnswer(*row)
+
+
+def delete_idempotency_key(session: Session, key_hash: str) -> None:
+    session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash == key_hash)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_idempotency_keys_before(session: Session, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` keys stored at or before `cutoff`, oldest first; returns how many."""
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): requests tidying up at the same
+    # time take different rows instead of queueing behind each other's uncommitted deletes.
+    old = (
+        select(IdempotencyKey.key_hash)
+        .where(IdempotencyKey.created_at <= cutoff)
+        .order_by(IdempotencyKey.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash.in_(old))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

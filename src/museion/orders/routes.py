@@ -171,7 +171,8 @@ def create_order(
     key = None
     if idempotency_key is not None:
         key = idempotency.Key.of(principal, idempotency_key, "POST /orders", body.model_dump_json())
-        if (replayed := idempotency.replay(session, key)) is not None:
+        replayed = idempotency.replay(session, key, now, settings.idempotency_lifetime)
+        if replayed is not None:
             return _json(replayed)
     order = service.place_order(
         session,
@@ -183,7 +184,7 @@ def create_order(
     )
     answer = Answer(201, _envelope(order, render, now).model_dump_json().encode())
     if key is not None:
-        idempotency.remember(session, key, answer, now)
+        idempotency.remember(session, key, answer, now, settings.idempotency_lifetime)
     return _json(answer)
 
 
@@ -220,7 +221,8 @@ def finalize_order(
     key = None
     if idempotency_key is not None:
         key = idempotency.Key.of(principal, idempotency_key, f"POST /orders/{id}/finalize")
-        if (replayed := idempotency.replay(session, key)) is not None:
+        replayed = idempotency.replay(session, key, now, settings.idempotency_lifetime)
+        if replayed is not None:
             return _json(replayed)
     order = service.finalize_order(session, principal, id, settings.zone, now)
     if settings.smtp_host:
@@ -228,7 +230,7 @@ def finalize_order(
         background.add_task(mail.deliver_due, request.app.state.database, settings)
     answer = Answer(200, _envelope(order, render, now).model_dump_json().encode())
     if key is not None:
-        idempotency.remember(session, key, answer, now)
+        idempotency.remember(session, key, answer, now, settings.idempotency_lifetime)
     return _json(answer)
 
 

@@ -278,14 +278,17 @@ class OrderOut(BaseModel):
 
 
 class OrderDetailOut(OrderOut):
+    # orders.models.PaymentStatus: 10 pending, 20 invoiced (resellers), 30 paid (cash points).
     payment_status: int | None
     billing_address_id: int | None
 
     @classmethod
     def build_detail(cls, order: Order, status: str, render: Render) -> OrderDetailOut:
-        # No payment provider and no billing addresses yet: go~mus resellers see null here too.
+        # No billing addresses yet: go~mus resellers see null there too.
         return cls(
-            **cls.fields_of(order, status, render), payment_status=None, billing_address_id=None
+            **cls.fields_of(order, status, render),
+            payment_status=order.payment_status,
+            billing_address_id=None,
         )
 
 

@@ -37,6 +37,7 @@ from museion.orders.models import (
     OrderItem,
     OrderSource,
     OrderStatus,
+    PaymentStatus,
 )
 from museion.orders.queries import OrderScope
 from museion.system.cache import catalogue_changed
@@ -52,6 +53,14 @@ SOURCES = {
     Access.RESELLER: OrderSource.RESELLER,
     Access.CASHPOINT: OrderSource.CASHPOINT,
     Access.USER: OrderSource.API,
+}
+
+# What finalizing makes of the payment. go~mus: "All orders placed by a cash point are assumed
+# to be payed in place" (page-cash_point_api.md). A reseller collects from its customers and is
+# billed by the museum on account. Shop and API orders wait for a payment provider (none yet).
+PAYMENT_WHEN_FINALIZED = {
+    OrderSource.CASHPOINT.value: PaymentStatus.PAID,
+    OrderSource.RESELLER.value: PaymentStatus.INVOICED,
 }
 
 
@@ -450,9 +459,10 @@ def finalize_order(
 ) -> Order:
     """Make a pending order binding, mint one barcode per admitted person and put the
     confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
-    barcodes, no second mail); an expired one is refused."""
+    barcodes, no second mail); an expired one is refused. Cash point orders are paid by then."""
     order = get_order(session, principal, ref)
-    if queries.finalize_order(session, order.id, now) == 0:
+    payment = PAYMENT_WHEN_FINALIZED.get(order.source, PaymentStatus.PENDING)
+    if queries.finalize_order(session, order.id, now, payment) == 0:
         order = _reload(session, order.id)
         if order.status == OrderStatus.CANCELLED.value:
             raise Unprocessable("order was cancelled")
@@ -463,6 +473,7 @@ def finalize_order(
     set_committed_value(order, "status", OrderStatus.FINALIZED.value)
     set_committed_value(order, "finalized_at", now)
     set_committed_value(order, "expires_at", None)
+    set_committed_value(order, "payment_status", payment.value)
     live = [item for item in order.items if item.cancelled_at is None]
     reservations.end_sales(
         session,
