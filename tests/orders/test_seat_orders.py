@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from museion.catalogue.events.models import (
+    Event,
     EventDate,
     ScalePrice,
     Seat,
@@ -103,6 +104,27 @@ def test_blocked_unknown_and_doubled_seats_are_refused(client: TestClient, plan:
     )
     assert "scale price 999999" in order(client, no_price).json()["error"]
     assert "has a seat plan" in order(client, event_item(plan.date.id, 1)).json()["error"]
+
+
+def test_a_seat_is_refused_at_the_price_of_another_seat_category(
+    client: TestClient, session: Session, plan: Plan
+) -> None:
+    gallery = SeatCategory(seating_id=plan.date.seating_id, title="Empore")
+    session.add(gallery)
+    session.flush()
+    event = session.get(Event, plan.date.event_id)
+    assert event is not None
+    cheaper = make_scale_price(
+        session, event, price_cents=900, position=2, seat_category_id=gallery.id
+    )
+    seat = plan.seats[0]
+    item = event_item(plan.date.id, seats=[{"seat_id": seat.id, "scale_price_id": cheaper.id}])
+    response = order(client, item)
+    assert response.status_code == 422
+    assert response.json()["error"] == (
+        f"items[0]: seat {seat.id} is not in the seat category of its scale price"
+    )
+    assert blocked(client, plan) == [plan.seats[2].id]  # only the blocked one: nothing sold
 
 
 def test_seats_of_an_expired_order_can_be_sold_again(

@@ -313,6 +313,7 @@ def book_seats(
     now: datetime,
     *,
     seat_ids: Sequence[int] = (),
+    seat_categories: Mapping[int, int] | None = None,
 ) -> EventBooking:
     """Book `quantity` seats of a date (with a seat plan: exactly `seat_ids`), or raise SoldOut
     (not bookable, unknown or blocked seats: Unprocessable).
@@ -329,7 +330,7 @@ def book_seats(
     if free < quantity:
         raise SoldOut(f"sold out: date {event_date.id} has {max(free, 0)} seats left")
     if seat_ids:
-        _check_seats(session, event_date, seat_ids, now)
+        _check_seats(session, event_date, seat_ids, seat_categories or {}, now)
     booking = EventBooking(date_id=event_date.id, quantity=quantity, live_until=live_until)
     session.add(booking)
     session.flush()
@@ -340,8 +341,14 @@ def book_seats(
 
 
 def _check_seats(
-    session: Session, event_date: EventDate, seat_ids: Sequence[int], now: datetime
+    session: Session,
+    event_date: EventDate,
+    seat_ids: Sequence[int],
+    categories: Mapping[int, int],
+    now: datetime,
 ) -> None:
+    """Every seat exists, is open, has the category its price is for, and is still free.
+    `categories`: seat id -> the seat category its chosen scale price is limited to."""
     if event_date.seating_id is None:
         raise Unprocessable(f"date {event_date.id} has no seat plan")
     found = queries.seats_of(session, event_date.seating_id, seat_ids)
@@ -351,6 +358,11 @@ def _check_seats(
     blocked = [s for s in seat_ids if found[s].blocked]
     if blocked:
         raise Unprocessable(f"seat {blocked[0]} is blocked")
+    mispriced = [
+        s for s in seat_ids if categories.get(s, found[s].category_id) != found[s].category_id
+    ]
+    if mispriced:
+        raise Unprocessable(f"seat {mispriced[0]} is not in the seat category of its scale price")
     taken = queries.live_seat_ids(session, event_date.id, now)
     sold = [s for s in seat_ids if s in taken]
     if sold:

@@ -132,6 +132,8 @@ class _EventItem:
     quantities: dict[str, int] | None
     price: Price
     seat_ids: list[int]
+    # Seats whose scale price is limited to one seat category: seat id -> that category.
+    seat_categories: dict[int, int]
 
 
 @contextmanager
@@ -242,7 +244,13 @@ def _event_item(
     _check_persons(event_date, quantity)
     price = Price(discounted(gross, event_date.discount), vat, event_date.tax_included)
     seat_ids = [seat_id for seat_id, _ in line.seats or []]
-    return _EventItem(index, event_date, quantity, quantities, price, seat_ids)
+    scale = {p.id: p for p in event_date.event.scale_prices}
+    categories = {
+        seat_id: category
+        for seat_id, price_id in line.seats or []
+        if (category := scale[price_id].seat_category_id) is not None
+    }
+    return _EventItem(index, event_date, quantity, quantities, price, seat_ids, categories)
 
 
 def _seat_price(
@@ -310,7 +318,13 @@ def _take(
             )
         event_date = item.event_date
         booking = reservations.book_seats(
-            session, event_date, item.quantity, live_until, now, seat_ids=item.seat_ids
+            session,
+            event_date,
+            item.quantity,
+            live_until,
+            now,
+            seat_ids=item.seat_ids,
+            seat_categories=item.seat_categories,
         )
         return OrderItem(
             type=ItemType.EVENT.value,
