@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Access, Principal
 from museion.availability import reservations
-from museion.availability.reservations import SalePlan
+from museion.availability.reservations import SaleLocks, SalePlan
 from museion.availability.service import day_bounds
 from museion.catalogue.events import service as events
 from museion.catalogue.events.models import DateStatus, EventDate
@@ -274,14 +274,18 @@ def _prepare(
 
 
 def _take(
-    session: Session, item: _TicketItem | _EventItem, live_until: datetime, now: datetime
+    session: Session,
+    item: _TicketItem | _EventItem,
+    locks: SaleLocks,
+    live_until: datetime,
+    now: datetime,
 ) -> OrderItem:
     """Claim the item's capacity and build its order item (SoldOut names the item)."""
     price = item.price
     with _about_item(item.index):
         if isinstance(item, _TicketItem):
             plan = item.plan
-            sale = reservations.sell_tickets(session, plan, live_until, now)
+            sale = reservations.sell_tickets(session, plan, live_until, now, locks)
             museums = plan.ticket.museums
             return OrderItem(
                 type=ItemType.TICKET.value,
@@ -301,7 +305,13 @@ def _take(
             )
         event_date = item.event_date
         booking = reservations.book_seats(
-            session, event_date, item.quantity, live_until, now, seat_ids=item.seat_ids
+            session,
+            event_date,
+            item.quantity,
+            live_until,
+            now,
+            seat_ids=item.seat_ids,
+            locks=locks,
         )
         return OrderItem(
             type=ItemType.EVENT.value,
@@ -341,12 +351,12 @@ def place_order(
         )
     plans = [item.plan for item in prepared if isinstance(item, _TicketItem)]
     dated = [item.event_date.id for item in prepared if isinstance(item, _EventItem)]
-    reservations.lock_for_sale(session, plans, dated, now)
+    locks = reservations.lock_for_sale(session, plans, dated, now)
     # Whole seconds on the wire, like go~mus (and like the deadline a client is shown).
     created_at = now.replace(microsecond=0)
     expires_at = created_at + timedelta(minutes=pending_minutes)
     live_until = expires_at + FINALIZE_GRACE
-    items = [_take(session, item, live_until, now) for item in prepared]
+    items = [_take(session, item, locks, live_until, now) for item in prepared]
     order = Order(
         token=new_token(),
         status=OrderStatus.PENDING.value,
