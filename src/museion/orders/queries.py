@@ -39,6 +39,23 @@ ORDER_LOADS: tuple[LoaderOption, ...] = (
     .joinedload(Museum.location)
     .joinedload(Location.country),
 )
+# What an item shows besides its own columns, as ORDER_LOADS loads it (but no barcodes).
+ITEM_SHOWS: tuple[LoaderOption, ...] = (
+    joinedload(OrderItem.ticket)
+    .selectinload(Ticket.museums)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+    joinedload(OrderItem.event_date).joinedload(EventDate.location).joinedload(Location.country),
+    joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .joinedload(Event.location)
+    .joinedload(Location.country),
+    joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .joinedload(Event.museum)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+)
 
 
 @dataclass(frozen=True)
@@ -64,21 +81,37 @@ def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _ref_conditions(order_id: int | None, token: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if order_id is not None:
+        conditions.append(Order.id == order_id)
+    if token is not None:
+        conditions.append(Order.token == token)
+    return conditions
+
+
 def get_order(
     session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
 ) -> Order | None:
     statement = (
         select(Order)
-        .where(*_scope_conditions(scope))
+        .where(*_scope_conditions(scope), *_ref_conditions(order_id, token))
         .options(*ORDER_LOADS)
         # Status transitions are UPDATE statements: read what the database says now.
         .execution_options(populate_existing=True)
     )
-    if order_id is not None:
-        statement = statement.where(Order.id == order_id)
-    if token is not None:
-        statement = statement.where(Order.token == token)
     return session.scalars(statement).first()
+
+
+def items_to_show(session: Session, order_id: int) -> list[OrderItem]:
+    """An order's items with what they show, but without barcodes."""
+    statement = (
+        select(OrderItem)
+        .where(OrderItem.order_id == order_id)
+        .order_by(OrderItem.id)
+        .options(*ITEM_SHOWS)
+    )
+    return list(session.scalars(statement))
 
 
 def list_orders(
@@ -144,21 +177,31 @@ def dates_for_order(
     return {d.id: d for d in session.scalars(statement)}
 
 
-def finalize_order(session: Session, order_id: int, now: datetime) -> int:
-    """pending -> finalized while the deadline is ahead; the row count says whether it happened."""
+def finalize_order(
+    session: Session,
+    scope: OrderScope,
+    now: datetime,
+    *,
+    order_id: int | None = None,
+    token: str | None = None,
+) -> Order | None:
+    """pending -> finalized while the deadline is ahead: the order as written, or None when
+    no order in scope was pending (unknown, not visible, finalized, cancelled or expired)."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
-    result = session.execute(
+    statement = (
         update(Order)
         .where(
-            Order.id == order_id,
+            *_scope_conditions(scope),
+            *_ref_conditions(order_id, token),
             Order.status == OrderStatus.PENDING.value,
             Order.expires_at > now,
         )
         .values(status=OrderStatus.FINALIZED.value, finalized_at=now, expires_at=None)
-        .execution_options(synchronize_session=False)
+        .returning(Order)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return session.scalars(statement).one_or_none()
 
 
 def cancel_order(session: Session, order_id: int, now: datetime) -> int:

@@ -402,13 +402,24 @@ def _reload(session: Session, order_id: int) -> Order:
     return found
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """`ref` is the numeric id or the order token (go~mus accepts both)."""
+
+    order_id: int | None = None
+    token: str | None = None
+
+    @classmethod
+    def of(cls, ref: str) -> _Ref:
+        return cls(order_id=int(ref)) if ref.isdigit() and len(ref) < 19 else cls(token=ref)
+
+
 def get_order(session: Session, principal: Principal, ref: str) -> Order:
     """`ref` is the numeric id or the order token (go~mus accepts both)."""
-    scope = scope_for(principal)
-    if ref.isdigit() and len(ref) < 19:
-        found = queries.get_order(session, scope, order_id=int(ref))
-    else:
-        found = queries.get_order(session, scope, token=ref)
+    named = _Ref.of(ref)
+    found = queries.get_order(
+        session, scope_for(principal), order_id=named.order_id, token=named.token
+    )
     if found is None:
         raise NotFound("order not found")
     return found
@@ -461,19 +472,23 @@ def finalize_order(
     """Make a pending order binding, mint one barcode per admitted person and put the
     confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
     barcodes, no second mail); an expired one is refused."""
-    order = get_order(session, principal, ref)
-    if queries.finalize_order(session, order.id, now) == 0:
-        order = _reload(session, order.id)
+    named = _Ref.of(ref)
+    order = queries.finalize_order(
+        session, scope_for(principal), now, order_id=named.order_id, token=named.token
+    )
+    if order is None:
+        order = get_order(session, principal, ref)
         if order.status == OrderStatus.CANCELLED.value:
             raise Unprocessable("order was cancelled")
         if order.status == OrderStatus.PENDING.value:
             raise Unprocessable("order expired: it was not finalized in time")
         return order
-    # What the UPDATE wrote, without reading the order back.
-    set_committed_value(order, "status", OrderStatus.FINALIZED.value)
-    set_committed_value(order, "finalized_at", now)
-    set_committed_value(order, "expires_at", None)
-    live = [item for item in order.items if item.cancelled_at is None]
+    # It was pending until this UPDATE, and only finalize mints barcodes: none to load.
+    items = queries.items_to_show(session, order.id)
+    for item in items:
+        set_committed_value(item, "barcodes", [])
+    set_committed_value(order, "items", items)
+    live = [item for item in items if item.cancelled_at is None]
     reservations.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in live if i.ticket_sale_id is not None],
