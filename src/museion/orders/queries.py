@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import Event, EventDate
@@ -39,22 +39,43 @@ ORDER_LOADS: tuple[LoaderOption, ...] = (
     .joinedload(Museum.location)
     .joinedload(Location.country),
 )
+# Only the columns an order item shows of its ticket, date, event and museum (their catalogue
+# rows are wide, and every column costs on each order); reading another one raises.
+_TICKET_SHOWS = load_only(Ticket.ticket_type, Ticket.after_sale_information, raiseload=True)
+_MUSEUM_SHOWS = load_only(Museum.id, raiseload=True)
+_EVENT_SHOWS = load_only(Event.museum_id, Event.location_id, raiseload=True)
 # What an item shows besides its own columns, as ORDER_LOADS loads it (but no barcodes).
 ITEM_SHOWS: tuple[LoaderOption, ...] = (
     joinedload(OrderItem.ticket)
+    .options(_TICKET_SHOWS)
     .selectinload(Ticket.museums)
+    .options(_MUSEUM_SHOWS)
     .joinedload(Museum.location)
     .joinedload(Location.country),
     joinedload(OrderItem.event_date).joinedload(EventDate.location).joinedload(Location.country),
     joinedload(OrderItem.event_date)
     .joinedload(EventDate.event)
+    .options(_EVENT_SHOWS)
     .joinedload(Event.location)
     .joinedload(Location.country),
     joinedload(OrderItem.event_date)
     .joinedload(EventDate.event)
     .joinedload(Event.museum)
+    .options(_MUSEUM_SHOWS)
     .joinedload(Museum.location)
     .joinedload(Location.country),
+)
+# What an order needs of an event: its rules, title and where it takes place.
+_EVENT_SELLS = load_only(
+    Event.museum_id,
+    Event.location_id,
+    Event.title,
+    Event.min_persons,
+    Event.max_persons,
+    Event.bookable_public,
+    Event.bookable_reseller,
+    Event.bookable_cashpoint,
+    raiseload=True,
 )
 
 
@@ -162,12 +183,13 @@ def dates_for_order(
         .join(Event, Event.id == EventDate.event_id)
         .where(EventDate.id.in_(date_ids))
         .options(
-            joinedload(EventDate.event).selectinload(Event.scale_prices),
+            joinedload(EventDate.event).options(_EVENT_SELLS).selectinload(Event.scale_prices),
             # Everything an order item shows of its date: no reload after the order is placed.
             joinedload(EventDate.location).joinedload(Location.country),
             joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
             joinedload(EventDate.event)
             .joinedload(Event.museum)
+            .options(_MUSEUM_SHOWS)
             .joinedload(Museum.location)
             .joinedload(Location.country),
         )
