@@ -142,7 +142,7 @@ def _ticket_item(
     zone: ZoneInfo,
     now: datetime,
 ) -> _TicketItem:
-    ticket = tickets.get_ticket(session, principal, line.ticket_id)
+    ticket = tickets.ticket_for_sale(session, principal, line.ticket_id)
     plan = reservations.plan_sale(
         session,
         principal,
