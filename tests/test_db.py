@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select, text
 
+from museion.app import create_app
+from museion.config import Settings
 from museion.db import Database, normalize_url
 from museion.tokens.models import ApiToken
 
@@ -74,3 +78,33 @@ def test_other_databases_are_refused() -> None:
 
 def test_utc_is_utc() -> None:
     assert datetime.now(UTC).utcoffset() == timedelta(0)
+
+
+def test_a_dropped_postgresql_connection_costs_one_request(
+    database: Database, settings: Settings
+) -> None:
+    """No pre-ping: a connection the server dropped (restart) fails one request with 503,
+    and the next request gets a fresh connection."""
+    if database.backend != "postgresql":
+        pytest.skip("SQLite connections are files: nothing can drop them")
+    own = Database(settings.database_url)  # its own pool: the shared one stays untouched
+    backend_pids: list[int] = []
+
+    @event.listens_for(own.engine, "connect")
+    def _remember(dbapi_connection: Any, _record: Any) -> None:
+        backend_pids.append(dbapi_connection.info.backend_pid)
+
+    try:
+        with TestClient(create_app(settings, own)) as client:
+            assert client.get("/api/v4/museums").status_code == 200
+            with database.engine.connect() as admin:
+                for pid in backend_pids:
+                    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            lost = client.get("/api/v4/museums")
+            again = [client.get("/api/v4/museums").status_code for _ in range(3)]
+    finally:
+        own.dispose()
+    assert lost.status_code == 503
+    assert lost.headers["Retry-After"] == "1"
+    assert lost.json() == {"error": "the database connection was lost, try again"}
+    assert again == [200, 200, 200]

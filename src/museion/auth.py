@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -86,11 +86,12 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(*allowed: Access) -> Callable[[Principal], Principal]:
+def require(*allowed: Access) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that answers 403 unless the caller's access is one of `allowed`."""
     names = ", ".join(a.value for a in allowed)
 
-    def dependency(principal: PrincipalDep) -> Principal:
+    # async: a plain check needs no trip to the thread pool (a sync dependency takes one).
+    async def dependency(principal: PrincipalDep) -> Principal:
         if principal.access not in allowed:
             if not principal.authenticated:
                 raise Unauthorized("authentication error; this endpoint needs a token")

@@ -127,7 +127,11 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         )
         _configure_sqlite(engine, in_memory=in_memory)
     elif backend == "postgresql":
-        engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+        # No pre-ping: it costs a round trip per checkout, two or three per order. A connection
+        # the server dropped (restart) fails its first statement instead; SQLAlchemy sees the
+        # disconnect and retires every pooled connection older than it, so a restart costs at
+        # most the requests that were using a connection then (503, see errors.py).
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0)
         _configure_postgresql(engine)
     else:
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")

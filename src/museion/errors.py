@@ -7,7 +7,7 @@ DomainError (500)
   Conflict ............ 409  the same Idempotency-Key is still in progress; retry shortly
   Unprocessable ....... 422  invalid input or a refused business rule
   TooManyRequests ..... 429  rate limit (reserved)
-  Busy ................ 503  lock timeout; try again shortly
+  Busy ................ 503  lock timeout, or a lost database connection; try again shortly
 framework errors: 404 unknown route, 405 wrong method, 413 body too large, 422 validation
 """
 
@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -121,11 +121,18 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return error_response(exc.status_code, str(message), headers=getattr(exc, "headers", None))
 
 
-async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+async def _database_busy(request: Request, exc: DBAPIError) -> JSONResponse:
     # Lock timeouts (PostgreSQL 55P03, SQLite "database is locked") are load, not bugs.
     text = str(exc.orig).lower()
     if "lock" in text and ("timeout" in text or "locked" in text):
         return error_response(503, "the server is busy, try again", headers=Busy.headers)
+    # A pooled connection the database dropped (restart, failover): SQLAlchemy has already
+    # replaced the pool's connections, so the retry gets a fresh one (see db.make_engine).
+    if exc.connection_invalidated:
+        log.warning("database connection lost, answered 503: %s", exc.orig)
+        return error_response(
+            503, "the database connection was lost, try again", headers=Busy.headers
+        )
     raise exc
 
 
@@ -133,4 +140,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(OperationalError, _database_busy)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _database_busy)  # type: ignore[arg-type]

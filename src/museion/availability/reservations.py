@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from museion.auth import Principal
 from museion.availability import queries
 from museion.availability.models import Reservation, TicketSale
+from museion.availability.queries import SlotKey
 from museion.availability.service import (
     RESERVATION_MAX_AGE,
     RESERVATION_TTL,
@@ -40,21 +41,24 @@ def claim(
     now: datetime,
     *,
     except_tokens: Sequence[str] = (),
+    held: Collection[SlotKey] = (),
 ) -> None:
     """Take `quantity` units at `start` in every quota of `capacities` (quota id -> configured
     capacity), or raise SoldOut. The hold or sale is written by the caller in the same
     transaction, while the slot locks are still held.
 
     `except_tokens`: holds being resized or turned into a sale; their own units are not
-    counted against them.
+    counted against them. `held`: slots this transaction has already locked (lock_for_sale).
     """
     if not capacities:
         raise SoldOut("this ticket has no capacity")
     keys = sorted((quota_id, start) for quota_id in capacities)
-    queries.ensure_slots(session, keys)
-    # From here until commit no other claim on these slots can count or write (FOR UPDATE on
-    # PostgreSQL; on SQLite the write transaction already began with BEGIN IMMEDIATE).
-    queries.lock_slots(session, keys)
+    missing = [key for key in keys if key not in held]
+    if missing:
+        queries.ensure_slots(session, missing)
+        # From here until commit no other claim on these slots can count or write (FOR UPDATE
+        # on PostgreSQL; on SQLite the write transaction already began with BEGIN IMMEDIATE).
+        queries.lock_slots(session, missing)
     used = queries.used_quantities(
         session,
         list(capacities),
@@ -93,7 +97,8 @@ def _slot(
     if start_at.tzinfo is None:
         start_at = start_at.replace(tzinfo=zone)  # no offset given: local time
     day = start_at.astimezone(zone).date()
-    seen = picture(session, [ticket], [day], zone, now)
+    # Configured capacities only: what is used is counted by claim(), under the slot locks.
+    seen = picture(session, [ticket], [day], zone, now, counted=False)
     slot = next((s for s in seen.ticket_slots(ticket, day) if s.start == start_at), None)
     if slot is None:
         raise Unprocessable(
@@ -261,29 +266,46 @@ def _sub_ticket_plans(
     return tuple(plans)
 
 
+@dataclass(frozen=True)
+class SaleLocks:
+    """What `lock_for_sale` holds until commit: the claims of the order count under it."""
+
+    slots: frozenset[SlotKey]
+    # date id -> (seats_max, seats_booked) as locked; None: the date cannot be booked.
+    dates: Mapping[int, tuple[int, int] | None]
+
+
 def lock_for_sale(
     session: Session, plans: Sequence[SalePlan], date_ids: Collection[int], now: datetime
-) -> None:
+) -> SaleLocks:
     """Lock every quota slot and date an order needs before any claim, in one global order
     (slots ascending, then dates ascending): two orders with overlapping items then queue
-    for each other instead of deadlocking. The claims that follow re-lock rows they hold."""
+    for each other instead of deadlocking. The claims that follow count under these locks."""
     every = [p for plan in plans for p in (plan, *plan.parts)]
     keys = sorted({(q, plan.start) for plan in every for q in plan.capacities})
     if keys:
         queries.ensure_slots(session, keys)
         queries.lock_slots(session, keys)
-    for date_id in sorted(set(date_ids)):
-        queries.lock_date(session, date_id, now)
+    dates = {date_id: queries.lock_date(session, date_id, now) for date_id in sorted(set(date_ids))}
+    return SaleLocks(frozenset(keys), dates)
 
 
 def sell_tickets(
-    session: Session, plan: SalePlan, live_until: datetime, now: datetime
+    session: Session, plan: SalePlan, live_until: datetime, now: datetime, locks: SaleLocks
 ) -> TicketSale:
     """Sell a planned line: its holds' units first (they are used up), the rest claimed, or
     SoldOut. The sale counts until `live_until` unless the order becomes binding (TicketSale)."""
-    claim(session, plan.capacities, plan.start, plan.quantity, now, except_tokens=plan.tokens)
+    claim(
+        session,
+        plan.capacities,
+        plan.start,
+        plan.quantity,
+        now,
+        except_tokens=plan.tokens,
+        held=locks.slots,
+    )
     for part in plan.parts:
-        claim(session, part.capacities, part.start, part.quantity, now)
+        claim(session, part.capacities, part.start, part.quantity, now, held=locks.slots)
     if plan.tokens:
         queries.delete_reservations(session, plan.tokens)
     sale = TicketSale(
@@ -314,6 +336,7 @@ def book_seats(
     *,
     seat_ids: Sequence[int] = (),
     seat_categories: Mapping[int, int] | None = None,
+    locks: SaleLocks | None = None,
 ) -> EventBooking:
     """Book `quantity` seats of a date (with a seat plan: exactly `seat_ids`), or raise SoldOut
     (not bookable, unknown or blocked seats: Unprocessable).
@@ -321,8 +344,12 @@ def book_seats(
     Seats are counted from the live bookings, under the date's row lock (see EventBooking):
     no counter to keep in step, and bookings of orders never finalized stop counting alone.
     The same lock makes "is this seat still free" and the insert one step: a seat sells once.
+    `locks`: the date is locked already (lock_for_sale).
     """
-    locked = queries.lock_date(session, event_date.id, now)
+    if locks is not None and event_date.id in locks.dates:
+        locked = locks.dates[event_date.id]
+    else:
+        locked = queries.lock_date(session, event_date.id, now)
     if locked is None:
         raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
     seats_max, seats_booked = locked

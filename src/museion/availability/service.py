@@ -144,10 +144,14 @@ def picture(
     zone: ZoneInfo,
     now: datetime,
     own_tokens: Sequence[str] = (),
+    *,
+    counted: bool = True,
 ) -> Picture:
     """Everything needed to answer "how many are free" for these tickets on these days.
 
     Holds named in `own_tokens` are left out of the count: the caller sees what it can buy.
+    `counted=False` leaves out sales and holds (two aggregates): enough for slots and
+    configured capacities, which is all a claim needs to be planned (it counts under lock).
     """
     every = _with_sub_tickets(found)
     museum_ids = {m.id for t in every for m in t.museums}
@@ -160,8 +164,12 @@ def picture(
     quota_ids = queries.quota_ids_of(session, [t.id for t in every])
     all_quotas = sorted({q for ids in quota_ids.values() for q in ids})
     start, end = day_bounds(min(days), max(days), zone)
-    used = queries.used_quantities(
-        session, all_quotas, start, end, now, except_tokens=list(own_tokens)
+    used = (
+        queries.used_quantities(
+            session, all_quotas, start, end, now, except_tokens=list(own_tokens)
+        )
+        if counted
+        else {}
     )
     rules = queries.rules_of(session, all_quotas)
     return Picture(zone, now, slots, quota_ids, rules, used)

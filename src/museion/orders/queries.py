@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, not_, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, not_, select, update
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.events.models import Event, EventDate
@@ -47,6 +47,44 @@ ORDER_LOADS: tuple[LoaderOption, ...] = (
     .joinedload(Museum.location)
     .joinedload(Location.country),
 )
+# Only the columns an order item shows of its ticket, date, event and museum (their catalogue
+# rows are wide, and every column costs on each order); reading another one raises.
+_TICKET_SHOWS = load_only(Ticket.ticket_type, Ticket.after_sale_information, raiseload=True)
+_MUSEUM_SHOWS = load_only(Museum.id, raiseload=True)
+_EVENT_SHOWS = load_only(Event.museum_id, Event.location_id, raiseload=True)
+# What an item shows besides its own columns, as ORDER_LOADS loads it (but no barcodes).
+ITEM_SHOWS: tuple[LoaderOption, ...] = (
+    joinedload(OrderItem.ticket)
+    .options(_TICKET_SHOWS)
+    .selectinload(Ticket.museums)
+    .options(_MUSEUM_SHOWS)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+    joinedload(OrderItem.event_date).joinedload(EventDate.location).joinedload(Location.country),
+    joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .options(_EVENT_SHOWS)
+    .joinedload(Event.location)
+    .joinedload(Location.country),
+    joinedload(OrderItem.event_date)
+    .joinedload(EventDate.event)
+    .joinedload(Event.museum)
+    .options(_MUSEUM_SHOWS)
+    .joinedload(Museum.location)
+    .joinedload(Location.country),
+)
+# What an order needs of an event: its rules, title and where it takes place.
+_EVENT_SELLS = load_only(
+    Event.museum_id,
+    Event.location_id,
+    Event.title,
+    Event.min_persons,
+    Event.max_persons,
+    Event.bookable_public,
+    Event.bookable_reseller,
+    Event.bookable_cashpoint,
+    raiseload=True,
+)
 
 
 @dataclass(frozen=True)
@@ -72,21 +110,37 @@ def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _ref_conditions(order_id: int | None, token: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if order_id is not None:
+        conditions.append(Order.id == order_id)
+    if token is not None:
+        conditions.append(Order.token == token)
+    return conditions
+
+
 def get_order(
     session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
 ) -> Order | None:
     statement = (
         select(Order)
-        .where(*_scope_conditions(scope))
+        .where(*_scope_conditions(scope), *_ref_conditions(order_id, token))
         .options(*ORDER_LOADS)
         # Status transitions are UPDATE statements: read what the database says now.
         .execution_options(populate_existing=True)
     )
-    if order_id is not None:
-        statement = statement.where(Order.id == order_id)
-    if token is not None:
-        statement = statement.where(Order.token == token)
     return session.scalars(statement).first()
+
+
+def items_to_show(session: Session, order_id: int) -> list[OrderItem]:
+    """An order's items with what they show, but without barcodes."""
+    statement = (
+        select(OrderItem)
+        .where(OrderItem.order_id == order_id)
+        .order_by(OrderItem.id)
+        .options(*ITEM_SHOWS)
+    )
+    return list(session.scalars(statement))
 
 
 def list_orders(
@@ -137,12 +191,13 @@ def dates_for_order(
         .join(Event, Event.id == EventDate.event_id)
         .where(EventDate.id.in_(date_ids))
         .options(
-            joinedload(EventDate.event).selectinload(Event.scale_prices),
+            joinedload(EventDate.event).options(_EVENT_SELLS).selectinload(Event.scale_prices),
             # Everything an order item shows of its date: no reload after the order is placed.
             joinedload(EventDate.location).joinedload(Location.country),
             joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
             joinedload(EventDate.event)
             .joinedload(Event.museum)
+            .options(_MUSEUM_SHOWS)
             .joinedload(Museum.location)
             .joinedload(Location.country),
         )
@@ -153,16 +208,24 @@ def dates_for_order(
 
 
 def finalize_order(
-    session: Session, order_id: int, now: datetime, payment_status: PaymentStatus
-) -> int:
-    """pending -> finalized (with its payment status) while the deadline is ahead; the row
-    count says whether it happened."""
+    session: Session,
+    scope: OrderScope,
+    now: datetime,
+    payments: Mapping[str, PaymentStatus],
+    *,
+    order_id: int | None = None,
+    token: str | None = None,
+) -> Order | None:
+    """pending -> finalized while the deadline is ahead, with the payment status `payments`
+    gives its source (else pending): the order as written, or None when no order in scope was
+    pending (unknown, not visible, finalized, cancelled or expired)."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
-    result = session.execute(
+    statement = (
         update(Order)
         .where(
-            Order.id == order_id,
+            *_scope_conditions(scope),
+            *_ref_conditions(order_id, token),
             Order.status == OrderStatus.PENDING.value,
             Order.expires_at > now,
         )
@@ -170,11 +233,16 @@ def finalize_order(
             status=OrderStatus.FINALIZED.value,
             finalized_at=now,
             expires_at=None,
-            payment_status=payment_status.value,
+            payment_status=case(
+                {source: status.value for source, status in payments.items()},
+                value=Order.source,
+                else_=PaymentStatus.PENDING.value,
+            ),
         )
-        .execution_options(synchronize_session=False)
+        .returning(Order)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return session.scalars(statement).one_or_none()
 
 
 def cancel_order(session: Session, order_id: int, now: datetime) -> int:

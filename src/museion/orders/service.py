@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Access, Principal
 from museion.availability import reservations
-from museion.availability.reservations import SalePlan
+from museion.availability.reservations import SaleLocks, SalePlan
 from museion.availability.service import day_bounds
 from museion.catalogue.events import service as events
 from museion.catalogue.events.models import DateStatus, EventDate
@@ -153,7 +153,7 @@ def _ticket_item(
     zone: ZoneInfo,
     now: datetime,
 ) -> _TicketItem:
-    ticket = tickets.get_ticket(session, principal, line.ticket_id)
+    ticket = tickets.ticket_for_sale(session, principal, line.ticket_id)
     plan = reservations.plan_sale(
         session,
         principal,
@@ -291,14 +291,18 @@ def _prepare(
 
 
 def _take(
-    session: Session, item: _TicketItem | _EventItem, live_until: datetime, now: datetime
+    session: Session,
+    item: _TicketItem | _EventItem,
+    locks: SaleLocks,
+    live_until: datetime,
+    now: datetime,
 ) -> OrderItem:
     """Claim the item's capacity and build its order item (SoldOut names the item)."""
     price = item.price
     with _about_item(item.index):
         if isinstance(item, _TicketItem):
             plan = item.plan
-            sale = reservations.sell_tickets(session, plan, live_until, now)
+            sale = reservations.sell_tickets(session, plan, live_until, now, locks)
             museums = plan.ticket.museums
             return OrderItem(
                 type=ItemType.TICKET.value,
@@ -325,6 +329,7 @@ def _take(
             now,
             seat_ids=item.seat_ids,
             seat_categories=item.seat_categories,
+            locks=locks,
         )
         return OrderItem(
             type=ItemType.EVENT.value,
@@ -364,12 +369,12 @@ def place_order(
         )
     plans = [item.plan for item in prepared if isinstance(item, _TicketItem)]
     dated = [item.event_date.id for item in prepared if isinstance(item, _EventItem)]
-    reservations.lock_for_sale(session, plans, dated, now)
+    locks = reservations.lock_for_sale(session, plans, dated, now)
     # Whole seconds on the wire, like go~mus (and like the deadline a client is shown).
     created_at = now.replace(microsecond=0)
     expires_at = created_at + timedelta(minutes=pending_minutes)
     live_until = expires_at + FINALIZE_GRACE
-    items = [_take(session, item, live_until, now) for item in prepared]
+    items = [_take(session, item, locks, live_until, now) for item in prepared]
     order = Order(
         token=new_token(),
         status=OrderStatus.PENDING.value,
@@ -415,13 +420,24 @@ def _reload(session: Session, order_id: int) -> Order:
     return found
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """`ref` is the numeric id or the order token (go~mus accepts both)."""
+
+    order_id: int | None = None
+    token: str | None = None
+
+    @classmethod
+    def of(cls, ref: str) -> _Ref:
+        return cls(order_id=int(ref)) if ref.isdigit() and len(ref) < 19 else cls(token=ref)
+
+
 def get_order(session: Session, principal: Principal, ref: str) -> Order:
     """`ref` is the numeric id or the order token (go~mus accepts both)."""
-    scope = scope_for(principal)
-    if ref.isdigit() and len(ref) < 19:
-        found = queries.get_order(session, scope, order_id=int(ref))
-    else:
-        found = queries.get_order(session, scope, token=ref)
+    named = _Ref.of(ref)
+    found = queries.get_order(
+        session, scope_for(principal), order_id=named.order_id, token=named.token
+    )
     if found is None:
         raise NotFound("order not found")
     return found
@@ -474,21 +490,28 @@ def finalize_order(
     """Make a pending order binding, mint one barcode per admitted person and put the
     confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
     barcodes, no second mail); an expired one is refused. Cash point orders are paid by then."""
-    order = get_order(session, principal, ref)
-    payment = PAYMENT_WHEN_FINALIZED.get(order.source, PaymentStatus.PENDING)
-    if queries.finalize_order(session, order.id, now, payment) == 0:
-        order = _reload(session, order.id)
+    named = _Ref.of(ref)
+    order = queries.finalize_order(
+        session,
+        scope_for(principal),
+        now,
+        PAYMENT_WHEN_FINALIZED,
+        order_id=named.order_id,
+        token=named.token,
+    )
+    if order is None:
+        order = get_order(session, principal, ref)
         if order.status == OrderStatus.CANCELLED.value:
             raise Unprocessable("order was cancelled")
         if order.status == OrderStatus.PENDING.value:
             raise Unprocessable("order expired: it was not finalized in time")
         return order
-    # What the UPDATE wrote, without reading the order back.
-    set_committed_value(order, "status", OrderStatus.FINALIZED.value)
-    set_committed_value(order, "finalized_at", now)
-    set_committed_value(order, "expires_at", None)
-    set_committed_value(order, "payment_status", payment.value)
-    live = [item for item in order.items if item.cancelled_at is None]
+    # It was pending until this UPDATE, and only finalize mints barcodes: none to load.
+    items = queries.items_to_show(session, order.id)
+    for item in items:
+        set_committed_value(item, "barcodes", [])
+    set_committed_value(order, "items", items)
+    live = [item for item in items if item.cancelled_at is None]
     reservations.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in live if i.ticket_sale_id is not None],

@@ -7,8 +7,9 @@ never in one process's memory, so every process behind the load balancer shares 
 (DESIGN.md). A stored answer is served only while
 
 - its generation is the current one. Every transaction that changes what a calendar shows
-  (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation once
-  the transaction has committed, so no answer outlives the data it was built from; and
+  (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation with
+  that transaction's commit (in Redis: right after it), so no answer outlives the data it was
+  built from; and
 - it is younger than `cache_seconds`, because time alone changes answers too: a date that has
   started is no longer `bookable`, and `start_at` defaults to today.
 
@@ -32,7 +33,7 @@ from zoneinfo import ZoneInfo
 import redis
 import redis.asyncio
 from anyio import to_thread
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, event, select, update
+from sqlalchemy import Table, and_, bindparam, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -59,6 +60,11 @@ REDIS_TIMEOUT_SECONDS = 0.5
 
 _generation = cast(Table, CacheGeneration.__table__)
 _cache = cast(Table, ResponseCache.__table__)
+_BUMP = (
+    update(_generation)
+    .where(_generation.c.id == GENERATION_ROW)
+    .values(value=_generation.c.value + 1)
+)
 _LOOKUP = (
     select(_generation.c.value, _cache.c.body, _cache.c.expires_at)
     .select_from(
@@ -81,37 +87,32 @@ def catalogue_changed(session: Session) -> None:
     session.info[PENDING_FLAG] = True
 
 
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    if GENERATION_BUMP in session.info or not session.info.pop(PENDING_FLAG, False):
+        return
+    # In the database: the last statement of the transaction that changes the data, so both
+    # become visible together, at the cost of no second transaction. Its own writes are flushed
+    # first, so once it holds the one generation row it takes no other lock before COMMIT: a
+    # writer waiting for that row never holds it up in turn (no deadlock), and the row stays
+    # locked only for the commit itself, as long as a separate bump transaction would hold it.
+    session.flush()
+    session.execute(_BUMP)
+
+
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
-    if not session.info.pop(PENDING_FLAG, False):
-        return
-    # After the commit, not inside the transaction: a bump inside it would hold the one
-    # generation row locked until commit and serialize every writer on PostgreSQL. A reader that
-    # cached an answer between commit and bump filed it under the old generation, now dead.
     bump = session.info.get(GENERATION_BUMP)
-    if bump is not None:
-        bump()
-    else:
-        bump_generation(_engine_of(session))
+    if bump is None or not session.info.pop(PENDING_FLAG, False):
+        return
+    # Redis is not part of the transaction: bumped after the commit. A reader that cached an
+    # answer between commit and bump filed it under the old generation, now dead.
+    bump()
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING_FLAG, None)
-
-
-def bump_generation(engine: Engine) -> None:
-    with engine.execution_options(museion_write=True).begin() as connection:
-        connection.execute(
-            update(_generation)
-            .where(_generation.c.id == GENERATION_ROW)
-            .values(value=_generation.c.value + 1)
-        )
-
-
-def _engine_of(session: Session) -> Engine:
-    bind = session.get_bind()
-    return bind.engine if isinstance(bind, Connection) else bind
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.models import Location
@@ -122,6 +122,25 @@ def get_ticket(
         )
     )
     return session.scalars(statement).first()
+
+
+def ticket_for_sale(
+    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
+) -> Ticket | None:
+    """Like get_ticket, with what selling it needs: museums (with their locations) joined in
+    the same query, sub tickets with theirs; no exhibitions."""
+    f = TicketFilter(
+        ticket_ids=[ticket_id], museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
+    )
+    statement = (
+        select(Ticket)
+        .where(*ticket_conditions(f))
+        .options(
+            joinedload(Ticket.museums).joinedload(Museum.location).joinedload(Location.country),
+            selectinload(Ticket.sub_tickets).selectinload(Ticket.museums),
+        )
+    )
+    return session.scalars(statement).unique().first()
 
 
 def ticket_contents(

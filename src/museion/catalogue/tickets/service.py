@@ -74,6 +74,14 @@ def get_ticket(session: Session, principal: Principal, ticket_id: int) -> Ticket
     return ticket
 
 
+def ticket_for_sale(session: Session, principal: Principal, ticket_id: int) -> Ticket:
+    """get_ticket for orders: loads what a sale needs and shows, not the exhibitions."""
+    ticket = queries.ticket_for_sale(session, ticket_id, museum_ids=_museums(principal))
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    return ticket
+
+
 def ticket_contents(
     session: Session, principal: Principal, ticket_ids: Sequence[int], *, offset: int, limit: int
 ) -> tuple[int, list[Ticket]]:
