@@ -292,3 +292,15 @@ def test_without_a_reachable_redis_requests_are_answered_uncached(
         database.dispose()
     assert [answer.status_code for answer in answers] == [200, 200]
     assert [answer.headers["x-museion-cache"] for answer in answers] == ["miss", "miss"]
+
+
+def test_answers_built_together_do_not_all_expire_together() -> None:
+    async def never(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("not called")
+
+    cache = ResponseCacheMiddleware(
+        never, store=RedisStore("redis://unused", prefix="x:"), seconds=30, zone=ZoneInfo(ZONE)
+    )
+    lifetimes = [cache._lifetime() for _ in range(200)]
+    assert all(30 * 0.75 <= lifetime <= 30 for lifetime in lifetimes)
+    assert max(lifetimes) - min(lifetimes) > 30 * 0.2  # spread over most of the allowed range

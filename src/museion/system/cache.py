@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +53,10 @@ SWEEP_EVERY = 500
 GENERATION_ROW = 1
 # The last fifth of an answer's life: the first request then rebuilds it, the others still hit.
 REFRESH_SHARE = 0.2
+# Each answer lives between 75% and 100% of the lifetime. Pages built together (a deploy, a
+# change that ended every answer) would otherwise all be rebuilt in the same second, each one
+# holding a worker thread and the GIL for 20-30 ms while the hits of that process wait.
+LIFETIME_SPREAD = 0.25
 PENDING_FLAG = "museion_catalogue_changed"
 # Where Database.info keeps the bump of a generation that does not live in the database.
 GENERATION_BUMP = "museion_cache_generation_bump"
@@ -334,13 +339,16 @@ class ResponseCacheMiddleware:
             if response.storable:
                 built.set_result(response.body)
                 await self.store.store(
-                    key, stored.generation, now, now + self.lifetime, response.body
+                    key, stored.generation, now, now + self._lifetime(), response.body
                 )
         finally:
             if not built.done():
                 built.set_result(None)  # no answer to share: the waiting requests build their own
             if self._pending.get(key) is built:
                 del self._pending[key]
+
+    def _lifetime(self) -> float:
+        return self.lifetime * random.uniform(1 - LIFETIME_SPREAD, 1)
 
     def _key(self, scope: Scope, now: float) -> str:
         host = next((value for name, value in scope["headers"] if name == b"host"), b"")
