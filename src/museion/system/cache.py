@@ -10,8 +10,9 @@ never in one process's memory, so every process behind the load balancer shares 
   (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation with
   that transaction's commit (in Redis: right after it), so no answer outlives the data it was
   built from; and
-- it is younger than `cache_seconds`, because time alone changes answers too: a date that has
-  started is no longer `bookable`, and `start_at` defaults to today.
+- it is younger than its lifetime (75-100 % of `cache_seconds`, see LIFETIME_SPREAD), because
+  time alone changes answers too: a date that has started is no longer `bookable`, and
+  `start_at` defaults to today.
 
 Only GET requests without `Authorization` are cached: answers to tokens depend on the token's
 access and museums, and a revoked token must get its 401 at once.
