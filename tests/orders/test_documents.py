@@ -67,6 +67,7 @@ def test_pending_orders_have_no_documents(
         URL, json=order_body(ticket_item(ticket.id, 1, SLOT)), headers=RESELLER
     ).json()["order"]
     url = f"{URL}/{order['id']}/invoice.pdf"
+    assert order["invoice"] is False
     assert client.get(url, params={"token": order["token"]}).status_code == 404
 
 
@@ -76,6 +77,7 @@ def test_the_invoice_breaks_down_vat(client: TestClient, session: Session, clock
         session, quotas=[make_quota(session, 10)], price_cents=1190, vat_pct=19.0
     )
     order = finalize(client, ticket_item(seven.id, 1, SLOT), ticket_item(nineteen.id, 2, SLOT))
+    assert order["invoice"] is True
     response = client.get(f"{URL}/{order['id']}/invoice.pdf", params={"token": order["token"]})
     assert response.status_code == 200
     [text] = pdf_pages(response.content)

@@ -264,7 +264,8 @@ class OrderOut(BaseModel):
             "comment": order.comment,
             "reference": order.reference,
             "rating": None,
-            "invoice": False,
+            # go~mus: "whether an invoice is available"; invoice.pdf is served once finalized.
+            "invoice": status == "finalized",
             "created_at": render.time(order.created_at),
             "source": order.source,
             "status": status,
