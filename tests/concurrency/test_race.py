@@ -9,13 +9,14 @@ cannot be switched off without breaking every write.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from museion.auth import PUBLIC
 from museion.availability import queries
@@ -47,27 +48,39 @@ def _setup(database: Database) -> tuple[int, datetime]:
         return ticket.id, local(datetime.now(BERLIN).date() + timedelta(days=1), "10:00")
 
 
-def _claim_concurrently(database: Database, ticket_id: int, start: datetime) -> int:
-    """CLAIMS threads each hold one unit; returns how many succeeded."""
+def _concurrently(database: Database, attempt: Callable[[Session], object]) -> int:
+    """CLAIMS threads each run `attempt` in a write transaction of their own; returns how many
+    committed (a refusal, Unprocessable or SoldOut, rolls back)."""
 
-    def claim(_: int) -> bool:
+    def run(_: int) -> bool:
         try:
             with database.session() as session:
-                reserve_tickets(
-                    session,
-                    PUBLIC,
-                    ticket_id=ticket_id,
-                    quantity=1,
-                    start_at=start,
-                    zone=BERLIN,
-                    now=datetime.now(UTC),
-                )
+                attempt(session)
         except Unprocessable:
             return False
         return True
 
     with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
-        return sum(pool.map(claim, range(CLAIMS)))
+        return sum(pool.map(run, range(CLAIMS)))
+
+
+def _claim_concurrently(database: Database, ticket_id: int, start: datetime) -> int:
+    """CLAIMS threads each hold one unit; returns how many succeeded."""
+
+    def claim(session: Session) -> None:
+        now = datetime.now(UTC)
+        reserve_tickets(
+            session, PUBLIC, ticket_id=ticket_id, quantity=1, start_at=start, zone=BERLIN, now=now
+        )
+
+    return _concurrently(database, claim)
+
+
+def _book(session: Session, date_id: int, seat_ids: Sequence[int] = ()) -> None:
+    event_date = session.get(EventDate, date_id)
+    assert event_date is not None
+    now = datetime.now(UTC)
+    book_seats(session, event_date, 1, now + timedelta(minutes=30), now, seat_ids=seat_ids)
 
 
 def _held(database: Database, start: datetime) -> int:
@@ -110,20 +123,7 @@ def test_without_slot_locks_holds_oversell_and_with_them_they_do_not(
 
 def _book_concurrently(database: Database, date_id: int) -> int:
     """CLAIMS threads each book one seat of a date; returns how many succeeded."""
-
-    def book(_: int) -> bool:
-        try:
-            with database.session() as session:
-                event_date = session.get(EventDate, date_id)
-                assert event_date is not None
-                now = datetime.now(UTC)
-                book_seats(session, event_date, 1, now + timedelta(minutes=30), now)
-        except Unprocessable:
-            return False
-        return True
-
-    with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
-        return sum(pool.map(book, range(CLAIMS)))
+    return _concurrently(database, lambda session: _book(session, date_id))
 
 
 def _booked(database: Database, date_id: int) -> int:
@@ -175,21 +175,7 @@ def test_without_date_locks_bookings_oversell_and_with_them_they_do_not(
 
 def _book_seat_concurrently(database: Database, date_id: int, seat_id: int) -> int:
     """CLAIMS threads each book the same seat of a date; returns how many succeeded."""
-
-    def book(_: int) -> bool:
-        try:
-            with database.session() as session:
-                event_date = session.get(EventDate, date_id)
-                assert event_date is not None
-                now = datetime.now(UTC)
-                live_until = now + timedelta(minutes=30)
-                book_seats(session, event_date, 1, live_until, now, seat_ids=[seat_id])
-        except Unprocessable:
-            return False
-        return True
-
-    with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
-        return sum(pool.map(book, range(CLAIMS)))
+    return _concurrently(database, lambda session: _book(session, date_id, [seat_id]))
 
 
 def _times_sold(database: Database, date_id: int, seat_id: int) -> int:
