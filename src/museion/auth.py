@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
 from museion.db import SessionDep
@@ -59,12 +60,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     session: SessionDep,
     _scheme: Annotated[object, Depends(_bearer_scheme)] = None,
 ) -> Principal:
-    """No Authorization header: public. A header with an unknown or revoked token: 401."""
+    """No Authorization header: public. A header with an unknown or revoked token: 401.
+    Only the token lookup goes to a worker thread; public requests need none."""
     header = request.headers.get("authorization")
     if header is None:
         return PUBLIC
@@ -72,7 +74,7 @@ def get_principal(
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("authentication error; expected 'Authorization: Bearer <token>'")
-    found = token_queries.find_active_token(session, hash_secret(secret))
+    found = await run_in_threadpool(token_queries.find_active_token, session, hash_secret(secret))
     if found is None:
         raise Unauthorized("authentication error; no customer or no user present")
     token_id, access, museum_ids = found

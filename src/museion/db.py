@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from functools import wraps
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -36,6 +38,9 @@ NAMING_CONVENTION = {
 MAX_ID = 2**31 - 1
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
+P = ParamSpec("P")
+# Session.info key of the request's commit, for `commits_in_thread` endpoints to run early.
+FINISH = "museion.finish"
 
 
 class Base(DeclarativeBase):
@@ -192,10 +197,14 @@ class Database:
     def backend(self) -> str:
         return self.engine.dialect.name
 
+    def new_session(self, *, write: bool = True) -> Session:
+        """A session of its own; it connects (and begins) only with its first statement."""
+        return (self._write if write else self._read)()
+
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back when it raises."""
-        session = (self._write if write else self._read)()
+        session = self.new_session(write=write)
         try:
             yield session
             session.commit()
@@ -209,11 +218,66 @@ class Database:
         self.engine.dispose()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's transaction; with scope="function" it commits before the response is sent."""
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction; with scope="function" it commits before the response is sent.
+
+    Opening a session does no I/O, so it happens on the event loop. Its end needs a worker
+    thread only while it still holds a connection: a `commits_in_thread` endpoint has committed
+    in its own thread already, so most requests cost one trip to the thread pool, not three.
+    """
     database: Database = request.app.state.database
-    with database.session(write=request.method not in SAFE_METHODS) as session:
+    session = database.new_session(write=request.method not in SAFE_METHODS)
+    session.info[FINISH] = session.commit
+    try:
         yield session
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(_rollback_and_close, session)
+        else:
+            session.close()
+        raise
+    if session.in_transaction():
+        await run_in_threadpool(_commit_and_close, session)
+    else:
+        session.close()
+
+
+def finish(session: Session) -> None:
+    """Commit the request's transaction now, in the calling thread (see `commits_in_thread`).
+    Sessions that are not a request's own (tests' savepoints) are left to their owner."""
+    commit = session.info.pop(FINISH, None)
+    if commit is not None:
+        commit()
+
+
+def commits_in_thread(endpoint: Callable[P, T]) -> Callable[P, T]:
+    """A sync endpoint (with a `session` parameter) that commits in the worker thread it runs
+    in, right after its work: the session dependency then has nothing left that needs I/O.
+    The commit still comes before the response; if it fails, the request fails."""
+
+    @wraps(endpoint)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        result = endpoint(*args, **kwargs)
+        session = kwargs["session"]
+        assert isinstance(session, Session)
+        finish(session)
+        return result
+
+    return run
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

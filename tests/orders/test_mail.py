@@ -21,7 +21,7 @@ from museion.migrations import upgrade
 from museion.orders import mail
 from museion.orders.mail import attachments, deliver_due
 from museion.orders.models import Mail, Order
-from museion.orders.queries import OrderScope, get_order
+from museion.orders.queries import load_order
 from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import make_date, make_event, make_museum
@@ -185,7 +185,7 @@ def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
 
 
 def _load(session: Session, token: str) -> Order:
-    order = get_order(session, OrderScope(), token=token)
+    order = load_order(session, token=token)
     assert order is not None
     return order
 

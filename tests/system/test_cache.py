@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,9 @@ from museion.system.models import CacheGeneration, ResponseCache
 from tests.conftest import ZONE, bearer, demo_today
 
 LIFETIME = 10.0
+# Two weeks of demo dates: enough for two pages on any day (the default window ends with the
+# month, which on its last evening holds no bookable date at all).
+DATES = f"/api/v4/dates?per_page=5&end_at={demo_today() + timedelta(days=14)}"
 REDIS_URL = os.environ.get("MUSEION_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -148,7 +152,7 @@ def instance(
 
 
 def first_listed_date(client: TestClient) -> tuple[int, dict[str, object]]:
-    response = client.get("/api/v4/dates?per_page=5")
+    response = client.get(DATES)
     assert response.status_code == 200
     dates = response.json()["dates"]
     return dates[0]["id"], response.json()
@@ -158,9 +162,9 @@ def test_a_repeated_anonymous_calendar_read_is_answered_from_the_cache(
     instance: Instance,
 ) -> None:
     with instance.client() as client:
-        first = client.get("/api/v4/dates?per_page=5")
-        second = client.get("/api/v4/dates?per_page=5")
-        other_page = client.get("/api/v4/dates?per_page=5&page=2")
+        first = client.get(DATES)
+        second = client.get(DATES)
+        other_page = client.get(f"{DATES}&page=2")
     assert first.headers["x-museion-cache"] == "miss"
     assert second.headers["x-museion-cache"] == "hit"
     assert other_page.headers["x-museion-cache"] == "miss"
@@ -180,14 +184,14 @@ def test_every_app_process_shares_the_cache(instance: Instance) -> None:
 def test_token_requests_errors_and_other_paths_are_never_cached(instance: Instance) -> None:
     with instance.client() as client:
         for _ in range(2):
-            with_token = client.get("/api/v4/dates?per_page=5", headers=bearer("demo-reseller"))
+            with_token = client.get(DATES, headers=bearer("demo-reseller"))
             missing = client.get("/api/v4/events/999999")
             museums = client.get("/api/v4/museums")
             assert "x-museion-cache" not in with_token.headers
             assert missing.status_code == 404
             assert missing.headers["x-museion-cache"] == "miss"
             assert "x-museion-cache" not in museums.headers
-        revoked = client.get("/api/v4/dates?per_page=5", headers=bearer("no-such-token"))
+        revoked = client.get(DATES, headers=bearer("no-such-token"))
     assert revoked.status_code == 401
     assert instance.stored_answers() == 0
 
@@ -196,7 +200,7 @@ def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> N
     with instance.client() as client:
         date_id, _ = first_listed_date(client)
         instance.cancel(date_id, announce=True)
-        after = client.get("/api/v4/dates?per_page=5")
+        after = client.get(DATES)
     assert after.headers["x-museion-cache"] == "miss"
     assert date_id not in [listed["id"] for listed in after.json()["dates"]]
 
@@ -227,9 +231,9 @@ def test_answers_expire_so_time_bound_fields_stay_current(instance: Instance) ->
         # A change that forgot to call catalogue_changed is still bounded by the lifetime.
         instance.cancel(date_id, announce=False)
         instance.clock.now += LIFETIME / 2
-        stale = client.get("/api/v4/dates?per_page=5")
+        stale = client.get(DATES)
         instance.clock.now += LIFETIME / 2
-        fresh = client.get("/api/v4/dates?per_page=5")
+        fresh = client.get(DATES)
     assert stale.headers["x-museion-cache"] == "hit"
     assert stale.json() == before
     assert fresh.headers["x-museion-cache"] == "miss"
@@ -238,11 +242,11 @@ def test_answers_expire_so_time_bound_fields_stay_current(instance: Instance) ->
 
 def test_an_answer_about_to_expire_is_rebuilt_by_one_request(instance: Instance) -> None:
     with instance.client() as client:
-        client.get("/api/v4/dates?per_page=5")
+        client.get(DATES)
         instance.clock.now += LIFETIME * 0.9
-        rebuilt = client.get("/api/v4/dates?per_page=5")
+        rebuilt = client.get(DATES)
         instance.clock.now += LIFETIME * 0.5  # past the first answer's end, not the rebuilt one's
-        served = client.get("/api/v4/dates?per_page=5")
+        served = client.get(DATES)
     assert rebuilt.headers["x-museion-cache"] == "miss"
     assert served.headers["x-museion-cache"] == "hit"
 
@@ -285,7 +289,7 @@ def test_without_a_reachable_redis_requests_are_answered_uncached(
     database = Database(settings.database_url)  # its own: the shared one keeps its cache hooks
     try:
         with TestClient(create_app(settings, database)) as client:
-            answers = [client.get("/api/v4/dates?per_page=5") for _ in range(2)]
+            answers = [client.get(DATES) for _ in range(2)]
         with database.session() as session:
             catalogue_changed(session)  # the failed bump is logged, the commit stands
     finally:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,29 @@ from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking
 from museion.catalogue.events.queries import live_booking, taken_seats
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
+
+# Plain tables for the statements of every order: no ORM unit of work, built once.
+_sale = cast(Table, TicketSale.__table__)
+_booking = cast(Table, EventBooking.__table__)
+_booked_seat = cast(Table, BookedSeat.__table__)
+_INSERT_SALE = insert(_sale).returning(_sale.c.id)
+_INSERT_BOOKING = insert(_booking).returning(_booking.c.id)
+_END_SALES = (
+    update(_sale)
+    # The sub ticket sales of a combined ticket end (or bind) with it.
+    .where(
+        or_(
+            _sale.c.id.in_(bindparam("ids", expanding=True)),
+            _sale.c.parent_id.in_(bindparam("parents", expanding=True)),
+        )
+    )
+    .values(live_until=bindparam("until"))
+)
+_END_BOOKINGS = (
+    update(_booking)
+    .where(_booking.c.id.in_(bindparam("ids", expanding=True)))
+    .values(live_until=bindparam("until"))
+)
 
 
 def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
@@ -187,13 +211,18 @@ def delete_reservations(session: Session, tokens: Sequence[str]) -> None:
 def end_sales(session: Session, sale_ids: Collection[int], live_until: datetime | None) -> None:
     """Make sales binding (None) or end them (a time at which they stop counting)."""
     if sale_ids:
-        session.execute(
-            update(TicketSale)
-            # The sub ticket sales of a combined ticket end (or bind) with it.
-            .where(or_(TicketSale.id.in_(sale_ids), TicketSale.parent_id.in_(sale_ids)))
-            .values(live_until=live_until)
-            .execution_options(synchronize_session=False)
-        )
+        ids = list(sale_ids)
+        session.execute(_END_SALES, {"ids": ids, "parents": ids, "until": live_until})
+
+
+def insert_sale(session: Session, values: Mapping[str, Any]) -> int:
+    """A new ticket sale (ticket_id, quantity, start_at, live_until, parent_id); its id."""
+    return int(session.execute(_INSERT_SALE, dict(values)).scalar_one())
+
+
+def insert_booking(session: Session, values: Mapping[str, Any]) -> int:
+    """A new event booking (date_id, quantity, live_until); its id."""
+    return int(session.execute(_INSERT_BOOKING, dict(values)).scalar_one())
 
 
 def lock_date(session: Session, date_id: int, now: datetime) -> tuple[int, int] | None:
@@ -227,12 +256,7 @@ def end_bookings(
 ) -> None:
     """Make bookings binding (None) or end them (a time at which they stop counting)."""
     if booking_ids:
-        session.execute(
-            update(EventBooking)
-            .where(EventBooking.id.in_(booking_ids))
-            .values(live_until=live_until)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_END_BOOKINGS, {"ids": list(booking_ids), "until": live_until})
 
 
 def seats_of(session: Session, seating_id: int, seat_ids: Collection[int]) -> dict[int, Seat]:
@@ -244,8 +268,9 @@ def seats_of(session: Session, seating_id: int, seat_ids: Collection[int]) -> di
 def add_booked_seats(
     session: Session, booking_id: int, date_id: int, seat_ids: Collection[int]
 ) -> None:
-    session.add_all(
-        BookedSeat(booking_id=booking_id, date_id=date_id, seat_id=seat_id) for seat_id in seat_ids
+    session.execute(
+        insert(_booked_seat),
+        [{"booking_id": booking_id, "date_id": date_id, "seat_id": s} for s in seat_ids],
     )
 
 

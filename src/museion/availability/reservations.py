@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Principal
 from museion.availability import queries
-from museion.availability.models import Reservation, TicketSale
+from museion.availability.models import Reservation
 from museion.availability.queries import SlotKey
 from museion.availability.service import (
     RESERVATION_MAX_AGE,
@@ -27,7 +28,6 @@ from museion.availability.service import (
     picture,
 )
 from museion.availability.slots import Slot
-from museion.catalogue.events.models import EventBooking, EventDate
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.errors import NotFound, Unprocessable
@@ -266,6 +266,16 @@ def _sub_ticket_plans(
     return tuple(plans)
 
 
+class BookedDate(Protocol):
+    """What booking seats needs to know of a date (an EventDate, or an order's plain row)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def seating_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class SaleLocks:
     """What `lock_for_sale` holds until commit: the claims of the order count under it."""
@@ -292,9 +302,10 @@ def lock_for_sale(
 
 def sell_tickets(
     session: Session, plan: SalePlan, live_until: datetime, now: datetime, locks: SaleLocks
-) -> TicketSale:
+) -> int:
     """Sell a planned line: its holds' units first (they are used up), the rest claimed, or
-    SoldOut. The sale counts until `live_until` unless the order becomes binding (TicketSale)."""
+    SoldOut. The sale counts until `live_until` unless the order becomes binding. Returns the
+    id of the new TicketSale (sub ticket sales hang off it)."""
     claim(
         session,
         plan.capacities,
@@ -308,28 +319,33 @@ def sell_tickets(
         claim(session, part.capacities, part.start, part.quantity, now, held=locks.slots)
     if plan.tokens:
         queries.delete_reservations(session, plan.tokens)
-    sale = TicketSale(
-        ticket_id=plan.ticket.id, quantity=plan.quantity, start_at=plan.start, live_until=live_until
+    sale_id = queries.insert_sale(
+        session,
+        {
+            "ticket_id": plan.ticket.id,
+            "quantity": plan.quantity,
+            "start_at": plan.start,
+            "live_until": live_until,
+            "parent_id": None,
+        },
     )
-    session.add(sale)
-    session.flush()
-    session.add_all(
-        TicketSale(
-            ticket_id=part.ticket.id,
-            quantity=part.quantity,
-            start_at=part.start,
-            live_until=live_until,
-            parent_id=sale.id,
+    for part in plan.parts:
+        queries.insert_sale(
+            session,
+            {
+                "ticket_id": part.ticket.id,
+                "quantity": part.quantity,
+                "start_at": part.start,
+                "live_until": live_until,
+                "parent_id": sale_id,
+            },
         )
-        for part in plan.parts
-    )
-    session.flush()
-    return sale
+    return sale_id
 
 
 def book_seats(
     session: Session,
-    event_date: EventDate,
+    event_date: BookedDate,
     quantity: int,
     live_until: datetime,
     now: datetime,
@@ -337,14 +353,14 @@ def book_seats(
     seat_ids: Sequence[int] = (),
     seat_categories: Mapping[int, int] | None = None,
     locks: SaleLocks | None = None,
-) -> EventBooking:
+) -> int:
     """Book `quantity` seats of a date (with a seat plan: exactly `seat_ids`), or raise SoldOut
     (not bookable, unknown or blocked seats: Unprocessable).
 
     Seats are counted from the live bookings, under the date's row lock (see EventBooking):
     no counter to keep in step, and bookings of orders never finalized stop counting alone.
     The same lock makes "is this seat still free" and the insert one step: a seat sells once.
-    `locks`: the date is locked already (lock_for_sale).
+    `locks`: the date is locked already (lock_for_sale). Returns the new EventBooking's id.
     """
     if locks is not None and event_date.id in locks.dates:
         locked = locks.dates[event_date.id]
@@ -358,18 +374,17 @@ def book_seats(
         raise SoldOut(f"sold out: date {event_date.id} has {max(free, 0)} seats left")
     if seat_ids:
         _check_seats(session, event_date, seat_ids, seat_categories or {}, now)
-    booking = EventBooking(date_id=event_date.id, quantity=quantity, live_until=live_until)
-    session.add(booking)
-    session.flush()
+    booking_id = queries.insert_booking(
+        session, {"date_id": event_date.id, "quantity": quantity, "live_until": live_until}
+    )
     if seat_ids:
-        queries.add_booked_seats(session, booking.id, event_date.id, seat_ids)
-        session.flush()
-    return booking
+        queries.add_booked_seats(session, booking_id, event_date.id, seat_ids)
+    return booking_id
 
 
 def _check_seats(
     session: Session,
-    event_date: EventDate,
+    event_date: BookedDate,
     seat_ids: Sequence[int],
     categories: Mapping[int, int],
     now: datetime,

@@ -26,8 +26,7 @@ from sqlalchemy.orm import Session
 from museion.config import Settings
 from museion.db import Database, session_scope
 from museion.orders import documents, queries
-from museion.orders.models import ItemType, Mail, Order, OrderItem, OrderStatus
-from museion.orders.queries import OrderScope
+from museion.orders.models import ItemType, Mail, Order, OrderItem, OrderStatus, ShownOrder
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ def _title(value: dict[str, str | None]) -> str:
     return next((text for text in value.values() if text), "")
 
 
-def compose(order: Order, zone: ZoneInfo) -> tuple[str, str]:
+def compose(order: ShownOrder, zone: ZoneInfo) -> tuple[str, str]:
     """Subject and plain-text body of an order's confirmation."""
     lines = [f"Bestellung / Order {order.id}", ""]
     for item in order.items:
@@ -67,7 +66,7 @@ def compose(order: Order, zone: ZoneInfo) -> tuple[str, str]:
     return f"Ihre Bestellung {order.id} / Your order {order.id}", "\n".join(lines) + "\n"
 
 
-def queue_confirmation(session: Session, order: Order, zone: ZoneInfo, now: datetime) -> None:
+def queue_confirmation(session: Session, order: ShownOrder, zone: ZoneInfo, now: datetime) -> None:
     """Put the confirmation into the outbox, if the order names a customer e-mail address."""
     email = (order.customer or {}).get("email")
     if not isinstance(email, str) or "@" not in email or len(email) > 320:
@@ -133,7 +132,7 @@ def _message(settings: Settings, mail: queries.DueMail, files: list[Attachment])
 
 def _prepare(database: Database, settings: Settings, mail: queries.DueMail) -> EmailMessage:
     with session_scope(database, write=False) as session:
-        order = queries.get_order(session, OrderScope(), order_id=mail.order_id)
+        order = queries.load_order(session, order_id=mail.order_id)
         files = attachments(order, settings.zone) if order is not None else []
     return _message(settings, mail, files)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -203,3 +204,106 @@ class Mail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- What an order shows, as plain values ---------------------------------------------------------
+# The order answers (create, finalize, reads, cancel) and the confirmation mail are built from
+# these, read with a few plain statements: no ORM objects on the hot paths. The documents load
+# the ORM objects above.
+
+
+@dataclass(frozen=True, slots=True)
+class ShownLocation:
+    name: str | None
+    street: str | None
+    zip: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    country: dict[str, str | None] | None  # the country's name in every locale
+
+
+@dataclass(frozen=True, slots=True)
+class ShownBarcode:
+    id: int
+    code: str
+    invalidated_at: datetime | None
+
+
+@dataclass(slots=True)
+class ShownItem:
+    id: int
+    type: str
+    title: dict[str, str | None]
+    quantity: int
+    start_at: datetime
+    price_cents: int
+    vat_pct: float
+    tax_included: bool
+    ticket_id: int | None
+    ticket_sale_id: int | None
+    event_id: int | None
+    date_id: int | None
+    event_booking_id: int | None
+    quantities: dict[str, int] | None
+    sub_ticket_times: dict[str, str] | None
+    cancelled_at: datetime | None
+    # Of its ticket (None for event items, or when the ticket is gone).
+    ticket_type: str | None
+    after_sale_information: dict[str, str | None] | None
+    # A ticket's: its (first) museum's address; a date's: its venue, the event's or the museum's.
+    location: ShownLocation | None
+    barcodes: list[ShownBarcode] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ShownOrder:
+    id: int
+    token: str
+    status: str
+    source: str
+    comment: str | None
+    reference: str | None
+    customer: dict[str, Any] | None
+    total_price_cents: int
+    payment_status: int
+    created_at: datetime
+    expires_at: datetime | None
+    items: list[ShownItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SalePrice:
+    """A scale price of an event, as an order charges it."""
+
+    id: int
+    price_cents: int
+    vat_pct: float
+    group: bool  # one price for the whole group, whatever the quantity
+    seat_category_id: int | None  # only for seats of this category
+
+
+@dataclass(frozen=True, slots=True)
+class SaleDate:
+    """A date as an order books it: its rules and prices, its event's, and where it is."""
+
+    id: int
+    event_id: int
+    museum_id: int
+    title: dict[str, str | None]  # the event's
+    status: str
+    start_at: datetime
+    seating_id: int | None
+    max_per_registration: int | None
+    price_cents: int | None
+    price_group: bool
+    vat_pct: float
+    discount: int
+    tax_included: bool
+    min_persons: int
+    max_persons: int | None
+    bookable_public: bool
+    bookable_reseller: bool
+    bookable_cashpoint: bool
+    location: ShownLocation | None
+    scale_prices: tuple[SalePrice, ...]

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, not_, select, update
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from museion.catalogue.events.models import Event, EventDate
+from museion.catalogue.events.models import Event, EventDate, ScalePrice
+from museion.catalogue.lookups.models import Country
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
-from museion.catalogue.tickets.models import Ticket
+from museion.catalogue.tickets.models import Ticket, TicketMuseum
 from museion.orders.models import (
     Barcode,
     IdempotencyKey,
@@ -22,6 +38,12 @@ from museion.orders.models import (
     OrderItem,
     OrderStatus,
     PaymentStatus,
+    SaleDate,
+    SalePrice,
+    ShownBarcode,
+    ShownItem,
+    ShownLocation,
+    ShownOrder,
 )
 
 ORDER_LOADS: tuple[LoaderOption, ...] = (
@@ -47,44 +69,7 @@ ORDER_LOADS: tuple[LoaderOption, ...] = (
     .joinedload(Museum.location)
     .joinedload(Location.country),
 )
-# Only the columns an order item shows of its ticket, date, event and museum (their catalogue
-# rows are wide, and every column costs on each order); reading another one raises.
-_TICKET_SHOWS = load_only(Ticket.ticket_type, Ticket.after_sale_information, raiseload=True)
 _MUSEUM_SHOWS = load_only(Museum.id, raiseload=True)
-_EVENT_SHOWS = load_only(Event.museum_id, Event.location_id, raiseload=True)
-# What an item shows besides its own columns, as ORDER_LOADS loads it (but no barcodes).
-ITEM_SHOWS: tuple[LoaderOption, ...] = (
-    joinedload(OrderItem.ticket)
-    .options(_TICKET_SHOWS)
-    .selectinload(Ticket.museums)
-    .options(_MUSEUM_SHOWS)
-    .joinedload(Museum.location)
-    .joinedload(Location.country),
-    joinedload(OrderItem.event_date).joinedload(EventDate.location).joinedload(Location.country),
-    joinedload(OrderItem.event_date)
-    .joinedload(EventDate.event)
-    .options(_EVENT_SHOWS)
-    .joinedload(Event.location)
-    .joinedload(Location.country),
-    joinedload(OrderItem.event_date)
-    .joinedload(EventDate.event)
-    .joinedload(Event.museum)
-    .options(_MUSEUM_SHOWS)
-    .joinedload(Museum.location)
-    .joinedload(Location.country),
-)
-# What an order needs of an event: its rules, title and where it takes place.
-_EVENT_SELLS = load_only(
-    Event.museum_id,
-    Event.location_id,
-    Event.title,
-    Event.min_persons,
-    Event.max_persons,
-    Event.bookable_public,
-    Event.bookable_reseller,
-    Event.bookable_cashpoint,
-    raiseload=True,
-)
 
 
 @dataclass(frozen=True)
@@ -95,16 +80,27 @@ class OrderScope:
     museum_ids: Sequence[int] | None = None
 
 
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# Plain tables: statements on them skip the ORM (no entities, no unit of work), which is most
+# of the cost of a statement on the order paths.
+_order = _table(Order)
+_item = _table(OrderItem)
+_barcode = _table(Barcode)
+
+
 def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if scope.api_token_id is not None:
-        conditions.append(Order.api_token_id == scope.api_token_id)
+        conditions.append(_order.c.api_token_id == scope.api_token_id)
     if scope.museum_ids is not None:
         # Museum-limited tokens see an order only if none of its items is another museum's.
         foreign = exists().where(
-            OrderItem.order_id == Order.id,
-            OrderItem.museum_id.is_not(None),
-            OrderItem.museum_id.not_in(scope.museum_ids),
+            _item.c.order_id == _order.c.id,
+            _item.c.museum_id.is_not(None),
+            _item.c.museum_id.not_in(scope.museum_ids),
         )
         conditions.append(not_(foreign))
     return conditions
@@ -113,18 +109,19 @@ def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
 def _ref_conditions(order_id: int | None, token: str | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if order_id is not None:
-        conditions.append(Order.id == order_id)
+        conditions.append(_order.c.id == order_id)
     if token is not None:
-        conditions.append(Order.token == token)
+        conditions.append(_order.c.token == token)
     return conditions
 
 
-def get_order(
-    session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
+def load_order(
+    session: Session, *, order_id: int | None = None, token: str | None = None
 ) -> Order | None:
+    """The ORM order with everything its documents print."""
     statement = (
         select(Order)
-        .where(*_scope_conditions(scope), *_ref_conditions(order_id, token))
+        .where(*_ref_conditions(order_id, token))
         .options(*ORDER_LOADS)
         # Status transitions are UPDATE statements: read what the database says now.
         .execution_options(populate_existing=True)
@@ -132,15 +129,172 @@ def get_order(
     return session.scalars(statement).first()
 
 
-def items_to_show(session: Session, order_id: int) -> list[OrderItem]:
-    """An order's items with what they show, but without barcodes."""
-    statement = (
-        select(OrderItem)
-        .where(OrderItem.order_id == order_id)
-        .order_by(OrderItem.id)
-        .options(*ITEM_SHOWS)
+# --- What an order shows: plain rows --------------------------------------------------------------
+
+_ORDER_SHOWS = (
+    _order.c.id,
+    _order.c.token,
+    _order.c.status,
+    _order.c.source,
+    _order.c.comment,
+    _order.c.reference,
+    _order.c.customer,
+    _order.c.total_price_cents,
+    _order.c.payment_status,
+    _order.c.created_at,
+    _order.c.expires_at,
+)
+
+
+def _shown_order(row: Row[Any]) -> ShownOrder:
+    return ShownOrder(
+        id=row.id,
+        token=row.token,
+        status=row.status,
+        source=row.source,
+        comment=row.comment,
+        reference=row.reference,
+        customer=row.customer,
+        total_price_cents=row.total_price_cents,
+        payment_status=row.payment_status,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
     )
-    return list(session.scalars(statement))
+
+
+def _items_statement() -> Any:
+    """Items of some orders with what they show of their ticket and where they take place."""
+    ticket = _table(Ticket)
+    event_date = _table(EventDate)
+    event = _table(Event)
+    museum = _table(Museum)
+    location = _table(Location)
+    country = _table(Country)
+    ticket_museum = _table(TicketMuseum)
+    first_museum = aliased(museum)
+    # A ticket takes place at its first museum (by id), as Ticket.museums orders them.
+    ticket_location = (
+        select(first_museum.c.location_id)
+        .join(ticket_museum, ticket_museum.c.museum_id == first_museum.c.id)
+        .where(ticket_museum.c.ticket_id == _item.c.ticket_id)
+        .order_by(first_museum.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    # A date: its own venue, else the event's, else the museum's (EventDate.effective_location).
+    date_location = func.coalesce(
+        event_date.c.location_id, event.c.location_id, museum.c.location_id
+    )
+    location_id = case((_item.c.type == "Ticket", ticket_location), else_=date_location)
+    return (
+        select(
+            _item.c.id,
+            _item.c.type,
+            _item.c.title,
+            _item.c.quantity,
+            _item.c.start_at,
+            _item.c.price_cents,
+            _item.c.vat_pct,
+            _item.c.tax_included,
+            _item.c.ticket_id,
+            _item.c.ticket_sale_id,
+            _item.c.event_id,
+            _item.c.date_id,
+            _item.c.event_booking_id,
+            _item.c.quantities,
+            _item.c.sub_ticket_times,
+            _item.c.cancelled_at,
+            ticket.c.ticket_type,
+            ticket.c.after_sale_information,
+            location.c.id.label("location_id"),
+            location.c.name,
+            location.c.street,
+            location.c.zip,
+            location.c.city,
+            location.c.latitude,
+            location.c.longitude,
+            country.c.name.label("country_name"),
+            _item.c.order_id,
+        )
+        .select_from(
+            _item.outerjoin(ticket, ticket.c.id == _item.c.ticket_id)
+            .outerjoin(event_date, event_date.c.id == _item.c.date_id)
+            .outerjoin(event, event.c.id == event_date.c.event_id)
+            .outerjoin(museum, museum.c.id == event.c.museum_id)
+            .outerjoin(location, location.c.id == location_id)
+            .outerjoin(country, country.c.id == location.c.country_id)
+        )
+        .where(_item.c.order_id.in_(bindparam("order_ids", expanding=True)))
+        .order_by(_item.c.order_id, _item.c.id)
+    )
+
+
+# Built once: executing the same statement object reuses its cache key and compiled form.
+_ITEMS_SHOWN = _items_statement()
+_BARCODES_SHOWN = (
+    select(_barcode.c.id, _barcode.c.code, _barcode.c.invalidated_at, _barcode.c.order_item_id)
+    .where(_barcode.c.order_item_id.in_(bindparam("item_ids", expanding=True)))
+    .order_by(_barcode.c.id)
+)
+
+
+def _shown_item(row: Row[Any]) -> ShownItem:
+    location = None
+    if row.location_id is not None:
+        location = ShownLocation(
+            row.name, row.street, row.zip, row.city, row.latitude, row.longitude, row.country_name
+        )
+    return ShownItem(
+        id=row.id,
+        type=row.type,
+        title=row.title,
+        quantity=row.quantity,
+        start_at=row.start_at,
+        price_cents=row.price_cents,
+        vat_pct=row.vat_pct,
+        tax_included=row.tax_included,
+        ticket_id=row.ticket_id,
+        ticket_sale_id=row.ticket_sale_id,
+        event_id=row.event_id,
+        date_id=row.date_id,
+        event_booking_id=row.event_booking_id,
+        quantities=row.quantities,
+        sub_ticket_times=row.sub_ticket_times,
+        cancelled_at=row.cancelled_at,
+        ticket_type=row.ticket_type,
+        after_sale_information=row.after_sale_information,
+        location=location,
+    )
+
+
+def fill_items(session: Session, orders: Sequence[ShownOrder], *, barcodes: bool = True) -> None:
+    """Read the items (and, unless told otherwise, their barcodes) of these orders into them."""
+    if not orders:
+        return
+    by_id = {order.id: order for order in orders}
+    items: dict[int, ShownItem] = {}
+    for row in session.execute(_ITEMS_SHOWN, {"order_ids": list(by_id)}):
+        item = _shown_item(row)
+        by_id[row.order_id].items.append(item)
+        items[item.id] = item
+    if barcodes and items:
+        for row in session.execute(_BARCODES_SHOWN, {"item_ids": list(items)}):
+            items[row.order_item_id].barcodes.append(
+                ShownBarcode(row.id, row.code, row.invalidated_at)
+            )
+
+
+def get_order(
+    session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
+) -> ShownOrder | None:
+    row = session.execute(
+        select(*_ORDER_SHOWS).where(*_scope_conditions(scope), *_ref_conditions(order_id, token))
+    ).first()
+    if row is None:
+        return None
+    order = _shown_order(row)
+    fill_items(session, [order])
+    return order
 
 
 def list_orders(
@@ -151,60 +305,163 @@ def list_orders(
     end: datetime,
     offset: int,
     limit: int,
-) -> tuple[int, list[Order]]:
+) -> tuple[int, list[ShownOrder]]:
     conditions = [
-        Order.created_at >= start,
-        Order.created_at < end,
+        _order.c.created_at >= start,
+        _order.c.created_at < end,
         *_scope_conditions(scope),
     ]
-    total = session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    total = session.scalar(select(func.count()).select_from(_order).where(*conditions))
     if not total:
         return 0, []
-    found = session.scalars(
-        select(Order)
+    rows = session.execute(
+        select(*_ORDER_SHOWS)
         .where(*conditions)
-        .order_by(Order.created_at, Order.id)
+        .order_by(_order.c.created_at, _order.c.id)
         .offset(offset)
         .limit(limit)
-        .options(*ORDER_LOADS)
     )
-    return int(total), list(found)
+    found = [_shown_order(row) for row in rows]
+    fill_items(session, found)
+    return int(total), found
+
+
+_ORDER_OF_BARCODE = (
+    select(_item.c.order_id)
+    .join(_barcode, _barcode.c.order_item_id == _item.c.id)
+    .where(_barcode.c.code == bindparam("code"))
+)
 
 
 def order_id_of_barcode(session: Session, code: str) -> int | None:
-    return session.scalar(
-        select(OrderItem.order_id)
-        .join(Barcode, Barcode.order_item_id == OrderItem.id)
-        .where(Barcode.code == code)
+    return session.scalar(_ORDER_OF_BARCODE, {"code": code})
+
+
+def _dates_statement(*, museums: bool) -> Any:
+    event_date = _table(EventDate)
+    event = _table(Event)
+    museum = _table(Museum)
+    location = _table(Location)
+    country = _table(Country)
+    scale_price = _table(ScalePrice)
+    # EventDate.effective_location: its own venue, else the event's, else the museum's.
+    location_id = func.coalesce(event_date.c.location_id, event.c.location_id, museum.c.location_id)
+    statement = (
+        select(
+            event_date.c.id,
+            event_date.c.event_id,
+            event.c.museum_id,
+            event.c.title,
+            event_date.c.status,
+            event_date.c.start_at,
+            event_date.c.seating_id,
+            event_date.c.max_per_registration,
+            event_date.c.price_cents,
+            event_date.c.price_group,
+            event_date.c.vat_pct,
+            event_date.c.discount,
+            event_date.c.tax_included,
+            event.c.min_persons,
+            event.c.max_persons,
+            event.c.bookable_public,
+            event.c.bookable_reseller,
+            event.c.bookable_cashpoint,
+            location.c.id.label("location_id"),
+            location.c.name,
+            location.c.street,
+            location.c.zip,
+            location.c.city,
+            location.c.latitude,
+            location.c.longitude,
+            country.c.name.label("country_name"),
+            # One row per scale price of the event (or one with nulls).
+            scale_price.c.id.label("price_id"),
+            scale_price.c.price_cents.label("scale_cents"),
+            scale_price.c.vat_pct.label("scale_vat_pct"),
+            scale_price.c.group,
+            scale_price.c.seat_category_id,
+        )
+        .select_from(
+            event_date.join(event, event.c.id == event_date.c.event_id)
+            .join(museum, museum.c.id == event.c.museum_id)
+            .outerjoin(location, location.c.id == location_id)
+            .outerjoin(country, country.c.id == location.c.country_id)
+            .outerjoin(scale_price, scale_price.c.event_id == event.c.id)
+        )
+        .where(event_date.c.id.in_(bindparam("date_ids", expanding=True)))
+        .order_by(event_date.c.id, scale_price.c.position, scale_price.c.id)
     )
+    if museums:
+        statement = statement.where(event.c.museum_id.in_(bindparam("museum_ids", expanding=True)))
+    return statement
+
+
+_DATES_FOR_SALE = _dates_statement(museums=False)
+_DATES_FOR_SALE_IN_MUSEUMS = _dates_statement(museums=True)
 
 
 def dates_for_order(
     session: Session, date_ids: Collection[int], museum_ids: Sequence[int] | None
-) -> dict[int, EventDate]:
-    """Dates by id with their event, its scale prices and every location an order item shows;
-    outside `museum_ids` they are absent."""
+) -> dict[int, SaleDate]:
+    """Dates by id with what booking them needs and shows; outside `museum_ids` they are
+    absent. One statement, plain rows."""
     if not date_ids:
         return {}
-    statement = (
-        select(EventDate)
-        .join(Event, Event.id == EventDate.event_id)
-        .where(EventDate.id.in_(date_ids))
-        .options(
-            joinedload(EventDate.event).options(_EVENT_SELLS).selectinload(Event.scale_prices),
-            # Everything an order item shows of its date: no reload after the order is placed.
-            joinedload(EventDate.location).joinedload(Location.country),
-            joinedload(EventDate.event).joinedload(Event.location).joinedload(Location.country),
-            joinedload(EventDate.event)
-            .joinedload(Event.museum)
-            .options(_MUSEUM_SHOWS)
-            .joinedload(Museum.location)
-            .joinedload(Location.country),
+    if museum_ids is None:
+        rows = session.execute(_DATES_FOR_SALE, {"date_ids": list(date_ids)})
+    else:
+        parameters = {"date_ids": list(date_ids), "museum_ids": list(museum_ids)}
+        rows = session.execute(_DATES_FOR_SALE_IN_MUSEUMS, parameters)
+    found: dict[int, SaleDate] = {}
+    prices: dict[int, list[SalePrice]] = {}
+    for row in rows:
+        if row.id not in found:
+            found[row.id] = _sale_date(row)
+            prices[row.id] = []
+        if row.price_id is not None:
+            prices[row.id].append(
+                SalePrice(
+                    row.price_id,
+                    row.scale_cents,
+                    row.scale_vat_pct,
+                    row.group,
+                    row.seat_category_id,
+                )
+            )
+    return {
+        date_id: replace(sale_date, scale_prices=tuple(prices[date_id]))
+        for date_id, sale_date in found.items()
+    }
+
+
+def _sale_date(row: Row[Any]) -> SaleDate:
+    location = None
+    if row.location_id is not None:
+        location = ShownLocation(
+            row.name, row.street, row.zip, row.city, row.latitude, row.longitude, row.country_name
         )
+    return SaleDate(
+        id=row.id,
+        event_id=row.event_id,
+        museum_id=row.museum_id,
+        title=row.title,
+        status=row.status,
+        start_at=row.start_at,
+        seating_id=row.seating_id,
+        max_per_registration=row.max_per_registration,
+        price_cents=row.price_cents,
+        price_group=row.price_group,
+        vat_pct=row.vat_pct,
+        discount=row.discount,
+        tax_included=row.tax_included,
+        min_persons=row.min_persons,
+        max_persons=row.max_persons,
+        bookable_public=row.bookable_public,
+        bookable_reseller=row.bookable_reseller,
+        bookable_cashpoint=row.bookable_cashpoint,
+        location=location,
+        scale_prices=(),
     )
-    if museum_ids is not None:
-        statement = statement.where(Event.museum_id.in_(museum_ids))
-    return {d.id: d for d in session.scalars(statement)}
 
 
 def finalize_order(
@@ -215,19 +472,19 @@ def finalize_order(
     *,
     order_id: int | None = None,
     token: str | None = None,
-) -> Order | None:
+) -> ShownOrder | None:
     """pending -> finalized while the deadline is ahead, with the payment status `payments`
-    gives its source (else pending): the order as written, or None when no order in scope was
-    pending (unknown, not visible, finalized, cancelled or expired)."""
+    gives its source (else pending): the order as written (no items read yet), or None when
+    no order in scope was pending (unknown, not visible, finalized, cancelled or expired)."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
     statement = (
-        update(Order)
+        update(_order)
         .where(
             *_scope_conditions(scope),
             *_ref_conditions(order_id, token),
-            Order.status == OrderStatus.PENDING.value,
-            Order.expires_at > now,
+            _order.c.status == OrderStatus.PENDING.value,
+            _order.c.expires_at > now,
         )
         .values(
             status=OrderStatus.FINALIZED.value,
@@ -235,14 +492,36 @@ def finalize_order(
             expires_at=None,
             payment_status=case(
                 {source: status.value for source, status in payments.items()},
-                value=Order.source,
+                value=_order.c.source,
                 else_=PaymentStatus.PENDING.value,
             ),
         )
-        .returning(Order)
-        .execution_options(synchronize_session=False, populate_existing=True)
+        .returning(*_ORDER_SHOWS)
     )
-    return session.scalars(statement).one_or_none()
+    row = session.execute(statement).first()
+    return None if row is None else _shown_order(row)
+
+
+_INSERT_ORDER = insert(_order).returning(_order.c.id)
+_INSERT_ITEMS = insert(_item).returning(_item.c.id, sort_by_parameter_order=True)
+_INSERT_BARCODES = insert(_barcode).returning(_barcode.c.id, sort_by_parameter_order=True)
+
+
+def insert_order(session: Session, values: Mapping[str, Any]) -> int:
+    return int(session.execute(_INSERT_ORDER, dict(values)).scalar_one())
+
+
+def insert_items(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The new items' ids, in the order of `rows`."""
+    return list(session.execute(_INSERT_ITEMS, [dict(row) for row in rows]).scalars())
+
+
+def insert_barcodes(session: Session, codes: Iterable[tuple[int, str]]) -> list[int]:
+    """Store (item id, code) pairs; their new ids, in the same order."""
+    rows = [{"order_item_id": item_id, "code": code} for item_id, code in codes]
+    if not rows:
+        return []
+    return list(session.execute(_INSERT_BARCODES, rows).scalars())
 
 
 def cancel_order(session: Session, order_id: int, now: datetime) -> int:

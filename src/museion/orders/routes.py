@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 
 from museion.auth import Access, Principal, require
-from museion.db import SessionDep
+from museion.db import SessionDep, commits_in_thread
 from museion.orders import idempotency, mail, service
 from museion.orders.idempotency import Answer
-from museion.orders.models import Order
+from museion.orders.models import ShownOrder
 from museion.orders.schemas import (
     AttendeeIn,
     CancellationIn,
@@ -108,7 +108,7 @@ def _request(body: OrderCreate) -> OrderRequest:
     )
 
 
-def _envelope(order: Order, render: Render, now: datetime) -> OrderEnvelope:
+def _envelope(order: ShownOrder, render: Render, now: datetime) -> OrderEnvelope:
     return OrderEnvelope(
         order=OrderDetailOut.build_detail(order, service.status_of(order, now), render)
     )
@@ -159,6 +159,7 @@ def _json(answer: Answer) -> Response:
     response_model=OrderEnvelope,
     summary="Create an order (all items or none)",
 )
+@commits_in_thread
 def create_order(
     body: OrderCreate,
     session: SessionDep,
@@ -207,6 +208,7 @@ def show_order(
     response_model=OrderEnvelope,
     summary="Make a pending order binding; mints barcodes",
 )
+@commits_in_thread
 def finalize_order(
     id: OrderRef,
     request: Request,
@@ -235,6 +237,7 @@ def finalize_order(
 
 
 @router.post("/orders/{id}/cancellations", summary="Cancel single items or the whole order")
+@commits_in_thread
 def cancel_order(
     id: OrderRef,
     session: SessionDep,

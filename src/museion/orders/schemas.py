@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from museion.availability.schemas import MAX_QUANTITY
 from museion.catalogue.schemas import LocationOut
 from museion.db import MAX_ID
-from museion.orders.models import Barcode, ItemType, Order, OrderItem
+from museion.orders.models import ItemType, ShownBarcode, ShownItem, ShownLocation, ShownOrder
 from museion.web import Meta, Render, Text
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -133,6 +133,20 @@ class CancellationIn(BaseModel):
 # --- Answers
 
 
+def _location(shown: ShownLocation | None, render: Render) -> LocationOut | None:
+    if shown is None:
+        return None
+    return LocationOut.model_construct(
+        name=shown.name,
+        city=shown.city,
+        country=render.text(shown.country) if shown.country is not None else None,
+        street=shown.street,
+        zip=shown.zip,
+        latitude=shown.latitude,
+        longitude=shown.longitude,
+    )
+
+
 class BarcodeOut(BaseModel):
     id: int
     barcode: str
@@ -140,8 +154,8 @@ class BarcodeOut(BaseModel):
     valid: bool
 
     @classmethod
-    def build(cls, barcode: Barcode) -> BarcodeOut:
-        return cls(
+    def build(cls, barcode: ShownBarcode) -> BarcodeOut:
+        return cls.model_construct(
             id=barcode.id,
             barcode=barcode.code,
             method="code128",  # what the ticket PDFs print (besides a QR code)
@@ -185,23 +199,22 @@ class OrderItemOut(BaseModel):
     attributes: TicketItemAttributesOut | EventItemAttributesOut
 
     @classmethod
-    def build(cls, item: OrderItem, render: Render) -> OrderItemOut:
+    def build(cls, item: ShownItem, render: Render) -> OrderItemOut:
         barcodes = [BarcodeOut.build(b) for b in item.barcodes]
+        location = _location(item.location, render)
         attributes: TicketItemAttributesOut | EventItemAttributesOut
         if item.type == ItemType.TICKET.value:
-            ticket = item.ticket
-            museums = ticket.museums if ticket else []
-            attributes = TicketItemAttributesOut(
+            attributes = TicketItemAttributesOut.model_construct(
                 id=item.ticket_sale_id or 0,
                 title=render.text(item.title),
                 ticket_id=item.ticket_id,
                 quantity=item.quantity,
-                ticket_type=ticket.ticket_type if ticket else None,
+                ticket_type=item.ticket_type,
                 start_time=render.time(item.start_at),
-                location=LocationOut.build(museums[0].location if museums else None, render),
+                location=location,
                 barcodes=barcodes,
-                after_sale_information=render.text(ticket.after_sale_information)
-                if ticket
+                after_sale_information=render.text(item.after_sale_information)
+                if item.ticket_type is not None  # None: the ticket is gone
                 else None,
                 sub_ticket_times={
                     key: render.time(datetime.fromisoformat(at))
@@ -211,8 +224,7 @@ class OrderItemOut(BaseModel):
                 else None,
             )
         else:
-            event_date = item.event_date
-            attributes = EventItemAttributesOut(
+            attributes = EventItemAttributesOut.model_construct(
                 id=item.event_booking_id or 0,
                 date_id=item.date_id,
                 event_id=item.event_id,
@@ -220,12 +232,10 @@ class OrderItemOut(BaseModel):
                 title=render.text(item.title),
                 quantity=item.quantity,
                 quantities=item.quantities,
-                location=LocationOut.build(
-                    event_date.effective_location if event_date else None, render
-                ),
+                location=location,
                 barcodes=barcodes,
             )
-        return cls(
+        return cls.model_construct(
             id=item.id,
             type=item.type,
             price_cents=item.price_cents,
@@ -254,7 +264,7 @@ class OrderOut(BaseModel):
     items: list[OrderItemOut]
 
     @classmethod
-    def fields_of(cls, order: Order, status: str, render: Render) -> dict[str, Any]:
+    def fields_of(cls, order: ShownOrder, status: str, render: Render) -> dict[str, Any]:
         live = [item for item in order.items if item.cancelled_at is None]
         return {
             "id": order.id,
@@ -274,8 +284,8 @@ class OrderOut(BaseModel):
         }
 
     @classmethod
-    def build(cls, order: Order, status: str, render: Render) -> OrderOut:
-        return cls(**cls.fields_of(order, status, render))
+    def build(cls, order: ShownOrder, status: str, render: Render) -> OrderOut:
+        return cls.model_construct(**cls.fields_of(order, status, render))
 
 
 class OrderDetailOut(OrderOut):
@@ -284,9 +294,9 @@ class OrderDetailOut(OrderOut):
     billing_address_id: int | None
 
     @classmethod
-    def build_detail(cls, order: Order, status: str, render: Render) -> OrderDetailOut:
+    def build_detail(cls, order: ShownOrder, status: str, render: Render) -> OrderDetailOut:
         # No billing addresses yet: go~mus resellers see null there too.
-        return cls(
+        return cls.model_construct(
             **cls.fields_of(order, status, render),
             payment_status=order.payment_status,
             billing_address_id=None,

@@ -17,27 +17,30 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from museion.auth import Access, Principal
 from museion.availability import reservations
 from museion.availability.reservations import SaleLocks, SalePlan
 from museion.availability.service import day_bounds
 from museion.catalogue.events import service as events
-from museion.catalogue.events.models import DateStatus, EventDate
+from museion.catalogue.events.models import DateStatus
+from museion.catalogue.models import Location
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Attendees
 from museion.errors import NotFound, Unprocessable
 from museion.orders import documents, mail, queries
 from museion.orders.barcodes import new_code
 from museion.orders.models import (
-    Barcode,
     ItemType,
     Order,
-    OrderItem,
     OrderSource,
     OrderStatus,
     PaymentStatus,
+    SaleDate,
+    ShownBarcode,
+    ShownItem,
+    ShownLocation,
+    ShownOrder,
 )
 from museion.orders.queries import OrderScope
 from museion.system.cache import catalogue_changed
@@ -127,7 +130,7 @@ class _TicketItem:
 @dataclass(frozen=True)
 class _EventItem:
     index: int
-    event_date: EventDate
+    event_date: SaleDate
     quantity: int
     quantities: dict[str, int] | None
     price: Price
@@ -179,11 +182,10 @@ def _ticket_item(
     return _TicketItem(index, plan, price, attendees)
 
 
-def _check_persons(event_date: EventDate, quantity: int) -> None:
-    event = event_date.event
-    lowest = max(event.min_persons, 1)
+def _check_persons(event_date: SaleDate, quantity: int) -> None:
+    lowest = max(event_date.min_persons, 1)
     highest = min(
-        (n for n in (event.max_persons, event_date.max_per_registration) if n is not None),
+        (n for n in (event_date.max_persons, event_date.max_per_registration) if n is not None),
         default=None,
     )
     if quantity < lowest:
@@ -193,10 +195,10 @@ def _check_persons(event_date: EventDate, quantity: int) -> None:
 
 
 def _event_price(
-    event_date: EventDate, line: EventLine
+    event_date: SaleDate, line: EventLine
 ) -> tuple[int, dict[str, int] | None, int, float]:
     """(quantity, quantities by scale price id, gross cents, VAT) of an event line."""
-    scale = {p.id: p for p in event_date.event.scale_prices}
+    scale = {p.id: p for p in event_date.scale_prices}
     if scale:
         if not line.quantities:
             raise Unprocessable(
@@ -223,13 +225,13 @@ def _event_item(
     principal: Principal,
     index: int,
     line: EventLine,
-    found: Mapping[int, EventDate],
+    found: Mapping[int, SaleDate],
     now: datetime,
 ) -> _EventItem:
     event_date = found.get(line.date_id)
     if event_date is None:
         raise NotFound(f"date {line.date_id} not found")
-    if not events.is_event_bookable(event_date.event, events.channel_for(principal)):
+    if not any(getattr(event_date, c) for c in events.channel_for(principal).columns):
         raise Unprocessable(f"date {event_date.id} is not bookable for you")
     if event_date.status != DateStatus.BOOKED.value or event_date.start_at <= now:
         raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
@@ -244,7 +246,7 @@ def _event_item(
     _check_persons(event_date, quantity)
     price = Price(discounted(gross, event_date.discount), vat, event_date.tax_included)
     seat_ids = [seat_id for seat_id, _ in line.seats or []]
-    scale = {p.id: p for p in event_date.event.scale_prices}
+    scale = {p.id: p for p in event_date.scale_prices}
     categories = {
         seat_id: category
         for seat_id, price_id in line.seats or []
@@ -254,10 +256,10 @@ def _event_item(
 
 
 def _seat_price(
-    event_date: EventDate, seats: Sequence[tuple[int, int]]
+    event_date: SaleDate, seats: Sequence[tuple[int, int]]
 ) -> tuple[int, dict[str, int] | None, int, float]:
     """(quantity, quantities by scale price id, gross cents, VAT): each seat at its price."""
-    scale = {p.id: p for p in event_date.event.scale_prices}
+    scale = {p.id: p for p in event_date.scale_prices}
     seat_ids = [seat_id for seat_id, _ in seats]
     if len(set(seat_ids)) != len(seat_ids):
         raise Unprocessable("a seat can only be booked once per order")
@@ -290,38 +292,81 @@ def _prepare(
     return prepared
 
 
+def shown_location(location: Location | None) -> ShownLocation | None:
+    if location is None:
+        return None
+    country = location.country.name if location.country is not None else None
+    return ShownLocation(
+        location.name,
+        location.street,
+        location.zip,
+        location.city,
+        location.latitude,
+        location.longitude,
+        country,
+    )
+
+
 def _take(
     session: Session,
     item: _TicketItem | _EventItem,
     locks: SaleLocks,
     live_until: datetime,
     now: datetime,
-) -> OrderItem:
-    """Claim the item's capacity and build its order item (SoldOut names the item)."""
+) -> tuple[dict[str, Any], ShownItem]:
+    """Claim the item's capacity: the order item's row (without its order) and what it shows
+    (without its id). SoldOut names the item."""
     price = item.price
     with _about_item(item.index):
         if isinstance(item, _TicketItem):
             plan = item.plan
-            sale = reservations.sell_tickets(session, plan, live_until, now, locks)
-            museums = plan.ticket.museums
-            return OrderItem(
+            sale_id = reservations.sell_tickets(session, plan, live_until, now, locks)
+            ticket = plan.ticket
+            museums = ticket.museums
+            sub_ticket_times = {str(p.ticket.id): p.start.isoformat() for p in plan.parts} or None
+            row: dict[str, Any] = {
+                "type": ItemType.TICKET.value,
+                "museum_id": museums[0].id if museums else None,
+                "title": ticket.title,
+                "quantity": plan.quantity,
+                "start_at": plan.start,
+                "price_cents": price.cents,
+                "vat_pct": price.vat_pct,
+                "tax_included": price.tax_included,
+                "ticket_id": ticket.id,
+                "ticket_sale_id": sale_id,
+                "event_id": None,
+                "date_id": None,
+                "event_booking_id": None,
+                "quantities": None,
+                "attendees": item.attendees,
+                "sub_ticket_times": sub_ticket_times,
+            }
+            location = shown_location(museums[0].location if museums else None)
+            shown = ShownItem(
+                id=0,
                 type=ItemType.TICKET.value,
-                museum_id=museums[0].id if museums else None,
-                title=plan.ticket.title,
+                title=ticket.title,
                 quantity=plan.quantity,
                 start_at=plan.start,
                 price_cents=price.cents,
                 vat_pct=price.vat_pct,
                 tax_included=price.tax_included,
-                ticket=plan.ticket,
-                ticket_sale_id=sale.id,
-                attendees=item.attendees,
-                sub_ticket_times={str(p.ticket.id): p.start.isoformat() for p in plan.parts}
-                or None,
-                barcodes=[],
+                ticket_id=ticket.id,
+                ticket_sale_id=sale_id,
+                event_id=None,
+                date_id=None,
+                event_booking_id=None,
+                quantities=None,
+                sub_ticket_times=sub_ticket_times,
+                cancelled_at=None,
+                ticket_type=ticket.ticket_type,
+                after_sale_information=ticket.after_sale_information,
+                location=location,
             )
+            return row, shown
         event_date = item.event_date
-        booking = reservations.book_seats(
+        booking_id = reservations.book_seats(
             session,
             event_date,
             item.quantity,
@@ -331,21 +376,46 @@ def _take(
             seat_categories=item.seat_categories,
             locks=locks,
         )
-        return OrderItem(
+        row = {
+            "type": ItemType.EVENT.value,
+            "museum_id": event_date.museum_id,
+            "title": event_date.title,
+            "quantity": item.quantity,
+            "start_at": event_date.start_at,
+            "price_cents": price.cents,
+            "vat_pct": price.vat_pct,
+            "tax_included": price.tax_included,
+            "ticket_id": None,
+            "ticket_sale_id": None,
+            "event_id": event_date.event_id,
+            "date_id": event_date.id,
+            "event_booking_id": booking_id,
+            "quantities": item.quantities,
+            "attendees": None,
+            "sub_ticket_times": None,
+        }
+        shown = ShownItem(
+            id=0,
             type=ItemType.EVENT.value,
-            museum_id=event_date.event.museum_id,
-            title=event_date.event.title,
+            title=event_date.title,
             quantity=item.quantity,
             start_at=event_date.start_at,
             price_cents=price.cents,
             vat_pct=price.vat_pct,
             tax_included=price.tax_included,
+            ticket_id=None,
+            ticket_sale_id=None,
             event_id=event_date.event_id,
-            event_date=event_date,
-            event_booking_id=booking.id,
+            date_id=event_date.id,
+            event_booking_id=booking_id,
             quantities=item.quantities,
-            barcodes=[],
+            sub_ticket_times=None,
+            cancelled_at=None,
+            ticket_type=None,
+            after_sale_information=None,
+            location=event_date.location,
         )
+        return row, shown
 
 
 def place_order(
@@ -356,7 +426,7 @@ def place_order(
     pending_minutes: int,
     zone: ZoneInfo,
     now: datetime,
-) -> Order:
+) -> ShownOrder:
     """Create a pending order: every item gets its capacity, or none does (one transaction).
 
     The server computes every price; a client `total` that differs refuses the order.
@@ -374,26 +444,43 @@ def place_order(
     created_at = now.replace(microsecond=0)
     expires_at = created_at + timedelta(minutes=pending_minutes)
     live_until = expires_at + FINALIZE_GRACE
-    items = [_take(session, item, locks, live_until, now) for item in prepared]
-    order = Order(
+    taken = [_take(session, item, locks, live_until, now) for item in prepared]
+    order = ShownOrder(
+        id=0,
         token=new_token(),
         status=OrderStatus.PENDING.value,
         source=SOURCES.get(principal.access, OrderSource.API).value,
-        api_token_id=principal.token_id,
         comment=request.comment,
         reference=request.reference,
         customer=request.customer,
         total_price_cents=total,
+        payment_status=PaymentStatus.PENDING.value,
         created_at=created_at,
         expires_at=expires_at,
-        items=items,
+        items=[shown for _, shown in taken],
     )
-    session.add(order)
-    session.flush()
+    order.id = queries.insert_order(
+        session,
+        {
+            "token": order.token,
+            "status": order.status,
+            "source": order.source,
+            "api_token_id": principal.token_id,
+            "comment": order.comment,
+            "reference": order.reference,
+            "customer": order.customer,
+            "total_price_cents": total,
+            "payment_status": order.payment_status,
+            "created_at": created_at,
+            "expires_at": expires_at,
+        },
+    )
+    item_ids = queries.insert_items(session, [row | {"order_id": order.id} for row, _ in taken])
+    for item, item_id in zip(order.items, item_ids, strict=True):
+        item.id = item_id
     if dated:
         catalogue_changed(session)  # seats of dates changed: cached calendars end on commit
-    # Everything the answer shows is in the session already (items with their ticket or date,
-    # loaded with their locations): no second round of queries to read it back.
+    # The answer is what was just written: no second round of queries to read it back.
     return order
 
 
@@ -414,7 +501,7 @@ def scope_for(principal: Principal, *, only_mine: bool = False) -> OrderScope:
     )
 
 
-def _reload(session: Session, order_id: int) -> Order:
+def _reload(session: Session, order_id: int) -> ShownOrder:
     found = queries.get_order(session, OrderScope(), order_id=order_id)
     assert found is not None  # it was just written in this transaction
     return found
@@ -432,7 +519,7 @@ class _Ref:
         return cls(order_id=int(ref)) if ref.isdigit() and len(ref) < 19 else cls(token=ref)
 
 
-def get_order(session: Session, principal: Principal, ref: str) -> Order:
+def get_order(session: Session, principal: Principal, ref: str) -> ShownOrder:
     """`ref` is the numeric id or the order token (go~mus accepts both)."""
     named = _Ref.of(ref)
     found = queries.get_order(
@@ -453,7 +540,7 @@ def list_orders(
     zone: ZoneInfo,
     offset: int,
     limit: int,
-) -> tuple[int, list[Order]]:
+) -> tuple[int, list[ShownOrder]]:
     """Orders created on the local days first..last that the caller may see."""
     if last < first:
         raise Unprocessable("end_at must not be before start_at")
@@ -462,7 +549,7 @@ def list_orders(
     return queries.list_orders(session, scope, start=start, end=end, offset=offset, limit=limit)
 
 
-def order_by_barcode(session: Session, principal: Principal, code: str) -> Order:
+def order_by_barcode(session: Session, principal: Principal, code: str) -> ShownOrder:
     order_id = queries.order_id_of_barcode(session, code)
     found = None
     if order_id is not None:
@@ -472,7 +559,7 @@ def order_by_barcode(session: Session, principal: Principal, code: str) -> Order
     return found
 
 
-def status_of(order: Order, now: datetime) -> str:
+def status_of(order: ShownOrder, now: datetime) -> str:
     """What the order is now: a pending order past its deadline is "expired"."""
     if order.status == OrderStatus.PENDING.value and (
         order.expires_at is None or order.expires_at <= now
@@ -486,7 +573,7 @@ def status_of(order: Order, now: datetime) -> str:
 
 def finalize_order(
     session: Session, principal: Principal, ref: str, zone: ZoneInfo, now: datetime
-) -> Order:
+) -> ShownOrder:
     """Make a pending order binding, mint one barcode per admitted person and put the
     confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
     barcodes, no second mail); an expired one is refused. Cash point orders are paid by then."""
@@ -500,27 +587,25 @@ def finalize_order(
         token=named.token,
     )
     if order is None:
-        order = get_order(session, principal, ref)
-        if order.status == OrderStatus.CANCELLED.value:
+        found = get_order(session, principal, ref)
+        if found.status == OrderStatus.CANCELLED.value:
             raise Unprocessable("order was cancelled")
-        if order.status == OrderStatus.PENDING.value:
+        if found.status == OrderStatus.PENDING.value:
             raise Unprocessable("order expired: it was not finalized in time")
-        return order
-    # It was pending until this UPDATE, and only finalize mints barcodes: none to load.
-    items = queries.items_to_show(session, order.id)
-    for item in items:
-        set_committed_value(item, "barcodes", [])
-    set_committed_value(order, "items", items)
-    live = [item for item in items if item.cancelled_at is None]
+        return found
+    # It was pending until this UPDATE, and only finalize mints barcodes: none to read.
+    queries.fill_items(session, [order], barcodes=False)
+    live = [item for item in order.items if item.cancelled_at is None]
     reservations.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in live if i.ticket_sale_id is not None],
         booking_ids=[i.event_booking_id for i in live if i.event_booking_id is not None],
         live_until=None,
     )
-    for item in live:
-        item.barcodes.extend(Barcode(code=new_code()) for _ in range(item.quantity))
-    session.flush()
+    minted = [(item, new_code()) for item in live for _ in range(item.quantity)]
+    barcode_ids = queries.insert_barcodes(session, [(item.id, code) for item, code in minted])
+    for (item, code), barcode_id in zip(minted, barcode_ids, strict=True):
+        item.barcodes.append(ShownBarcode(barcode_id, code, None))
     mail.queue_confirmation(session, order, zone, now)
     return order
 
@@ -531,7 +616,7 @@ def cancel_order(
     ref: str,
     item_ids: Sequence[int] | None,
     now: datetime,
-) -> Order:
+) -> ShownOrder:
     """Cancel single items or (no ids) the whole order: capacity returns, barcodes stop
     admitting. go~mus: cancelling every item does not cancel the order itself."""
     order = get_order(session, principal, ref)
@@ -567,7 +652,7 @@ def cancel_order(
 
 def _document_order(session: Session, order_id: int, token: str) -> Order:
     """Documents need no header auth but the order token (go~mus); a wrong one is a 404."""
-    found = queries.get_order(session, OrderScope(), order_id=order_id)
+    found = queries.load_order(session, order_id=order_id)
     if (
         found is None
         or not hmac.compare_digest(found.token.encode(), token.encode())

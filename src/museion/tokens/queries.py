@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from museion.tokens.models import ApiToken, ApiTokenMuseum
 
+_token = cast(Table, ApiToken.__table__)
+_token_museum = cast(Table, ApiTokenMuseum.__table__)
+# Every request with a token runs this: plain columns, built once (its cache key is kept).
+_ACTIVE_TOKEN = (
+    select(_token.c.id, _token.c.access, _token_museum.c.museum_id)
+    .outerjoin(_token_museum, _token_museum.c.token_id == _token.c.id)
+    .where(_token.c.secret_hash == bindparam("secret_hash"), _token.c.revoked_at.is_(None))
+)
+
 
 def find_active_token(session: Session, secret_hash: str) -> tuple[int, str, list[int]] | None:
     """(token id, access, museum ids) of a live token, in one query."""
-    rows = session.execute(
-        select(ApiToken.id, ApiToken.access, ApiTokenMuseum.museum_id)
-        .outerjoin(ApiTokenMuseum, ApiTokenMuseum.token_id == ApiToken.id)
-        .where(ApiToken.secret_hash == secret_hash, ApiToken.revoked_at.is_(None))
-    ).all()
+    rows = session.execute(_ACTIVE_TOKEN, {"secret_hash": secret_hash}).all()
     if not rows:
         return None
     museum_ids = sorted(row.museum_id for row in rows if row.museum_id is not None)
