@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,7 +30,7 @@ from museion.availability.models import (
     TicketSale,
 )
 from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking, EventDate, Seat
-from museion.catalogue.events.queries import live_booking, taken_seats
+from museion.catalogue.events.queries import taken_seats
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
 
@@ -45,6 +56,75 @@ _END_BOOKINGS = (
     .where(_booking.c.id.in_(bindparam("ids", expanding=True)))
     .values(live_until=bindparam("until"))
 )
+_slot = cast(Table, QuotaSlot.__table__)
+_ticket_quota = cast(Table, TicketQuota.__table__)
+_reservation = cast(Table, Reservation.__table__)
+_date = cast(Table, EventDate.__table__)
+
+
+def _used_statement() -> Select[int, datetime, int]:
+    """Sold plus held units per quota and entry time in [start, end) (see used_quantities)."""
+    quotas: Any = bindparam("quota_ids", expanding=True)
+    held = (
+        select(_ticket_quota.c.quota_id, _reservation.c.start_at, _reservation.c.quantity)
+        .join(_ticket_quota, _ticket_quota.c.ticket_id == _reservation.c.ticket_id)
+        .where(
+            _ticket_quota.c.quota_id.in_(quotas),
+            _reservation.c.start_at >= bindparam("start"),
+            _reservation.c.start_at < bindparam("end"),
+            _reservation.c.valid_until > bindparam("now"),
+            _reservation.c.token.not_in(bindparam("except_tokens", expanding=True)),
+        )
+    )
+    sold = (
+        select(_ticket_quota.c.quota_id, _sale.c.start_at, _sale.c.quantity)
+        .join(_ticket_quota, _ticket_quota.c.ticket_id == _sale.c.ticket_id)
+        .where(
+            _ticket_quota.c.quota_id.in_(quotas),
+            _sale.c.start_at >= bindparam("start"),
+            _sale.c.start_at < bindparam("end"),
+            or_(_sale.c.live_until.is_(None), _sale.c.live_until > bindparam("now")),
+        )
+    )
+    both = union_all(held, sold).subquery()
+    statement = select(both.c.quota_id, both.c.start_at, func.sum(both.c.quantity)).group_by(
+        both.c.quota_id, both.c.start_at
+    )
+    return cast(Select[int, datetime, int], statement)
+
+
+# Built once: the same statement object keeps its cache key, so running it costs no rebuild.
+_USED = _used_statement()
+_QUOTA_IDS: Select[int, int] = (
+    select(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
+    .where(_ticket_quota.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
+)
+_LOCK_SLOTS = (
+    select(_slot.c.quota_id)
+    .where(tuple_(_slot.c.quota_id, _slot.c.start_at).in_(bindparam("keys", expanding=True)))
+    .order_by(_slot.c.quota_id, _slot.c.start_at)
+    .with_for_update()
+)
+_LOCK_DATE = (
+    select(_date.c.seats_max, _date.c.seats_booked)
+    .where(
+        _date.c.id == bindparam("date_id"),
+        _date.c.status == DateStatus.BOOKED.value,
+        _date.c.start_at > bindparam("now"),
+    )
+    .with_for_update()
+)
+_BOOKED_SEATS = select(func.coalesce(func.sum(_booking.c.quantity), 0)).where(
+    _booking.c.date_id == bindparam("date_id"),
+    or_(_booking.c.live_until.is_(None), _booking.c.live_until > bindparam("now")),
+)
+_ENSURE_SLOTS = {
+    # Concurrent first claims of one slot: ON CONFLICT makes the loser wait and then skip,
+    # instead of failing on the primary key.
+    "postgresql": postgresql.insert(_slot).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_slot).on_conflict_do_nothing(),
+}
 
 
 def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
@@ -52,11 +132,7 @@ def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, lis
     found: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
     if not ticket_ids:
         return found
-    rows = session.execute(
-        select(TicketQuota.ticket_id, TicketQuota.quota_id)
-        .where(TicketQuota.ticket_id.in_(ticket_ids))
-        .order_by(TicketQuota.ticket_id, TicketQuota.quota_id)
-    )
+    rows = session.execute(_QUOTA_IDS, {"ticket_ids": list(ticket_ids)})
     for ticket_id, quota_id in rows:
         found[ticket_id].append(quota_id)
     return found
@@ -137,40 +213,33 @@ def used_quantities(
     *,
     except_tokens: Sequence[str] = (),
 ) -> dict[SlotKey, int]:
-    """Sold plus live holds per quota and entry time."""
-    used: dict[SlotKey, int] = defaultdict(int)
-    for source in (
-        held_quantities(session, quota_ids, start, end, now, except_tokens=except_tokens),
-        sold_quantities(session, quota_ids, start, end, now),
-    ):
-        for key, quantity in source.items():
-            used[key] += quantity
-    return dict(used)
+    """Sold plus live holds per quota and entry time in [start, end): held_quantities and
+    sold_quantities added up, in one statement."""
+    if not quota_ids:
+        return {}
+    parameters = {
+        "quota_ids": list(quota_ids),
+        "start": start,
+        "end": end,
+        "now": now,
+        "except_tokens": list(except_tokens),
+    }
+    return {
+        (quota_id, at): int(total) for quota_id, at, total in session.execute(_USED, parameters)
+    }
 
 
 def ensure_slots(session: Session, keys: Sequence[SlotKey]) -> None:
     """Insert the slot rows that do not exist yet; existing ones stay untouched."""
     rows = [{"quota_id": quota_id, "start_at": start} for quota_id, start in keys]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # Concurrent first claims of one slot: ON CONFLICT makes the loser wait and then skip,
-    # instead of failing on the primary key.
-    session.execute(insert(QuotaSlot).values(rows).on_conflict_do_nothing())
+    session.execute(_ENSURE_SLOTS[session.get_bind().dialect.name], rows)
 
 
 def lock_slots(session: Session, keys: Sequence[SlotKey]) -> None:
     """SELECT ... FOR UPDATE on the slot rows, in ascending key order."""
-    conditions = [(QuotaSlot.quota_id == q) & (QuotaSlot.start_at == at) for q, at in keys]
-
     # Claims serialize on these rows: whoever holds them recounts and inserts undisturbed.
     # Ascending (quota_id, start_at) order everywhere means two claims can never deadlock.
-    statement = (
-        select(QuotaSlot.quota_id)
-        .where(or_(*conditions))
-        .order_by(QuotaSlot.quota_id, QuotaSlot.start_at)
-        .with_for_update()
-    )
-    session.execute(statement).all()
+    session.execute(_LOCK_SLOTS, {"keys": list(keys)}).all()
 
 
 def get_reservation(session: Session, token: str) -> Reservation | None:
@@ -229,25 +298,14 @@ def lock_date(session: Session, date_id: int, now: datetime) -> tuple[int, int] 
     """SELECT ... FOR UPDATE on a date that can still be booked: (seats_max, seats_booked)."""
     # Seat claims of one date serialize on its row: whoever holds it recounts the live
     # bookings and inserts undisturbed (STYLE.md 6.1). Several dates lock in ascending id order.
-    row = session.execute(
-        select(EventDate.seats_max, EventDate.seats_booked)
-        .where(
-            EventDate.id == date_id,
-            EventDate.status == DateStatus.BOOKED.value,
-            EventDate.start_at > now,
-        )
-        .with_for_update()
-    ).first()
+    row = session.execute(_LOCK_DATE, {"date_id": date_id, "now": now}).first()
     return None if row is None else (int(row[0]), int(row[1]))
 
 
 def booked_seats(session: Session, date_id: int, now: datetime) -> int:
-    """Seats of the live bookings of one date."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(EventBooking.quantity), 0)).where(
-            EventBooking.date_id == date_id, live_booking(now)
-        )
-    )
+    """Seats of the live bookings of one date (counted after lock_date, never in its statement:
+    a count in the locking statement would see the snapshot from before the lock was granted)."""
+    total = session.scalar(_BOOKED_SEATS, {"date_id": date_id, "now": now})
     return int(total or 0)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.models import Location
@@ -124,23 +124,31 @@ def get_ticket(
     return session.scalars(statement).first()
 
 
-def ticket_for_sale(
-    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
-) -> Ticket | None:
-    """Like get_ticket, with what selling it needs: museums (with their locations) joined in
-    the same query, sub tickets with theirs; no exhibitions."""
-    f = TicketFilter(
-        ticket_ids=[ticket_id], museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
-    )
-    statement = (
-        select(Ticket)
-        .where(*ticket_conditions(f))
-        .options(
-            joinedload(Ticket.museums).joinedload(Museum.location).joinedload(Location.country),
-            selectinload(Ticket.sub_tickets).selectinload(Ticket.museums),
-        )
-    )
-    return session.scalars(statement).unique().first()
+# What selling a ticket reads of it (its texts, content and search text are long and unused).
+_SELLS = load_only(
+    Ticket.parent_id,
+    Ticket.ticket_type,
+    Ticket.title,
+    Ticket.after_sale_information,
+    Ticket.price_cents,
+    Ticket.discount,
+    Ticket.vat_pct,
+    Ticket.tax_included,
+    Ticket.first_entry,
+    Ticket.last_entry,
+    Ticket.entry_duration,
+    Ticket.min_persons,
+    Ticket.max_persons,
+    Ticket.attendees,
+    Ticket.valid_from,
+    Ticket.valid_to,
+    Ticket.bookable_public,
+    Ticket.bookable_reseller,
+    Ticket.bookable_cashpoint,
+    raiseload=True,
+)
+# A museum of a ticket on sale: its id (opening hours) and address, nothing more.
+_MUSEUM_SHOWS = load_only(Museum.id, Museum.location_id, raiseload=True)
 
 
 def ticket_contents(
@@ -156,3 +164,26 @@ def ticket_contents(
     )
     statement = select(Ticket).where(*ticket_conditions(f)).order_by(Ticket.id)
     return paginate(session, statement, offset=offset, limit=limit)
+
+
+def ticket_for_sale(
+    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
+) -> Ticket | None:
+    """Like get_ticket, with what selling it needs: museums (with their locations) joined in
+    the same query, sub tickets with theirs; no exhibitions."""
+    f = TicketFilter(
+        ticket_ids=[ticket_id], museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
+    )
+    statement = (
+        select(Ticket)
+        .where(*ticket_conditions(f))
+        .options(
+            _SELLS,
+            joinedload(Ticket.museums)
+            .options(_MUSEUM_SHOWS)
+            .joinedload(Museum.location)
+            .joinedload(Location.country),
+            selectinload(Ticket.sub_tickets).options(_SELLS).selectinload(Ticket.museums),
+        )
+    )
+    return session.scalars(statement).unique().first()
