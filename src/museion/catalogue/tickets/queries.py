@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -166,24 +166,45 @@ def ticket_contents(
     return paginate(session, statement, offset=offset, limit=limit)
 
 
-def ticket_for_sale(
-    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
-) -> Ticket | None:
-    """Like get_ticket, with what selling it needs: museums (with their locations) joined in
-    the same query, sub tickets with theirs; no exhibitions."""
-    f = TicketFilter(
-        ticket_ids=[ticket_id], museum_ids=museum_ids, types=list(TicketType), sub_tickets=True
-    )
+def _for_sale(*, in_museums: bool) -> Select[Ticket]:
     statement = (
         select(Ticket)
-        .where(*ticket_conditions(f))
+        .where(Ticket.id == bindparam("ticket_id"))
         .options(
             _SELLS,
             joinedload(Ticket.museums)
             .options(_MUSEUM_SHOWS)
             .joinedload(Museum.location)
             .joinedload(Location.country),
-            selectinload(Ticket.sub_tickets).options(_SELLS).selectinload(Ticket.museums),
+            # Joined too: one round trip for the whole ticket (most tickets have none).
+            joinedload(Ticket.sub_tickets)
+            .options(_SELLS)
+            .joinedload(Ticket.museums)
+            .options(_MUSEUM_SHOWS),
         )
     )
-    return session.scalars(statement).unique().first()
+    if in_museums:
+        linked = select(TicketMuseum.ticket_id).where(
+            TicketMuseum.museum_id.in_(bindparam("museum_ids", expanding=True))
+        )
+        statement = statement.where(Ticket.id.in_(linked))
+    return statement
+
+
+# Built once, each with its loader options: building them again for every order line (and
+# computing their cache key) cost more than running them.
+_FOR_SALE = _for_sale(in_museums=False)
+_FOR_SALE_IN_MUSEUMS = _for_sale(in_museums=True)
+
+
+def ticket_for_sale(
+    session: Session, ticket_id: int, *, museum_ids: Sequence[int] | None
+) -> Ticket | None:
+    """Like get_ticket, with what selling it needs: museums (with their locations) joined in
+    the same query, sub tickets with theirs; no exhibitions. Any ticket type, sub tickets too."""
+    if museum_ids is None:
+        found = session.scalars(_FOR_SALE, {"ticket_id": ticket_id})
+    else:
+        parameters = {"ticket_id": ticket_id, "museum_ids": list(museum_ids)}
+        found = session.scalars(_FOR_SALE_IN_MUSEUMS, parameters)
+    return found.unique().first()
