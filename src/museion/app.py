@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -11,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
-from museion.auth import get_principal
+from museion.auth import BEARER_SCHEME, get_principal
 from museion.availability.routes import router as tickets_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
@@ -42,6 +43,22 @@ museion speaks the **go~mus API v4**: point a go~mus client at this server and i
 * `locale=en` picks a language; `locale[]=de&locale[]=en` (user tokens) returns all at once.
 * Errors are `{"error": "..."}`, with `errors: [...]` when several fields failed.
 """
+
+
+def _declare_bearer_tokens(app: FastAPI) -> None:
+    """Every endpoint takes an optional bearer token: one security scheme for the whole API."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schema.setdefault("components", {})["securitySchemes"] = {"HTTPBearer": BEARER_SCHEME}
+            # No token (public access) or a bearer token.
+            schema["security"] = [{}, {"HTTPBearer": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -107,6 +124,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api)
 
     app.mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media")
+
+    _declare_bearer_tokens(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -79,7 +79,6 @@ def _locale_values(request: Request) -> tuple[list[str], bool]:
 async def get_render(
     request: Request,
     principal: PrincipalDep,
-    settings: SettingsDep,
     locale: Annotated[
         str | None,
         Query(description="Locale of translated texts; falls back to the first configured one."),
@@ -93,6 +92,7 @@ async def get_render(
         ),
     ] = None,
 ) -> Render:
+    settings: Settings = request.app.state.settings
     requested, multi = _locale_values(request)
     # An empty `locale=` (forms send them) means: the default locale.
     requested = [value.strip().lower() for value in requested if value.strip()]

@@ -106,6 +106,39 @@ def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _scope_template(*, own: bool, museums: bool, by_id: bool) -> list[ColumnElement[bool]]:
+    """_scope_conditions and _ref_conditions with bound parameters instead of values, for
+    statements that are built once per shape (get_order, finalize_order)."""
+    conditions: list[ColumnElement[bool]] = []
+    if own:
+        conditions.append(_order.c.api_token_id == bindparam("scope_token_id"))
+    if museums:
+        foreign = exists().where(
+            _item.c.order_id == _order.c.id,
+            _item.c.museum_id.is_not(None),
+            _item.c.museum_id.not_in(bindparam("scope_museum_ids", expanding=True)),
+        )
+        conditions.append(not_(foreign))
+    if by_id:
+        conditions.append(_order.c.id == bindparam("ref_id"))
+    else:
+        conditions.append(_order.c.token == bindparam("ref_token"))
+    return conditions
+
+
+def _scope_parameters(
+    scope: OrderScope, order_id: int | None, token: str | None
+) -> tuple[tuple[bool, bool, bool], dict[str, Any]]:
+    """The shape of the conditions for _scope_template and their parameters."""
+    shape = (scope.api_token_id is not None, scope.museum_ids is not None, order_id is not None)
+    parameters: dict[str, Any] = {"ref_id": order_id, "ref_token": token}
+    if scope.api_token_id is not None:
+        parameters["scope_token_id"] = scope.api_token_id
+    if scope.museum_ids is not None:
+        parameters["scope_museum_ids"] = list(scope.museum_ids)
+    return shape, parameters
+
+
 def _ref_conditions(order_id: int | None, token: str | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if order_id is not None:
@@ -284,12 +317,22 @@ def fill_items(session: Session, orders: Sequence[ShownOrder], *, barcodes: bool
             )
 
 
+_GET_ORDER: dict[tuple[bool, bool, bool], Any] = {}
+
+
 def get_order(
     session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
 ) -> ShownOrder | None:
-    row = session.execute(
-        select(*_ORDER_SHOWS).where(*_scope_conditions(scope), *_ref_conditions(order_id, token))
-    ).first()
+    """The order named by id or token, if it is in scope (exactly one of the two is given)."""
+    shape, parameters = _scope_parameters(scope, order_id, token)
+    statement = _GET_ORDER.get(shape)
+    if statement is None:
+        own, museums, by_id = shape
+        statement = select(*_ORDER_SHOWS).where(
+            *_scope_template(own=own, museums=museums, by_id=by_id)
+        )
+        _GET_ORDER[shape] = statement
+    row = session.execute(statement, parameters).first()
     if row is None:
         return None
     order = _shown_order(row)
@@ -464,6 +507,10 @@ def _sale_date(row: Row[Any]) -> SaleDate:
     )
 
 
+# Finalize statements by shape (scope, reference, payments): each is built once.
+_FINALIZE: dict[Any, Any] = {}
+
+
 def finalize_order(
     session: Session,
     scope: OrderScope,
@@ -478,27 +525,30 @@ def finalize_order(
     no order in scope was pending (unknown, not visible, finalized, cancelled or expired)."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
-    statement = (
-        update(_order)
-        .where(
-            *_scope_conditions(scope),
-            *_ref_conditions(order_id, token),
-            _order.c.status == OrderStatus.PENDING.value,
-            _order.c.expires_at > now,
+    shape, parameters = _scope_parameters(scope, order_id, token)
+    key = (shape, tuple(sorted((source, status.value) for source, status in payments.items())))
+    statement = _FINALIZE.get(key)
+    if statement is None:
+        own, museums, by_id = shape
+        statement = (
+            update(_order)
+            .where(
+                *_scope_template(own=own, museums=museums, by_id=by_id),
+                _order.c.status == OrderStatus.PENDING.value,
+                _order.c.expires_at > bindparam("now"),
+            )
+            .values(
+                status=OrderStatus.FINALIZED.value,
+                finalized_at=bindparam("now"),
+                expires_at=None,
+                payment_status=case(
+                    dict(key[1]), value=_order.c.source, else_=PaymentStatus.PENDING.value
+                ),
+            )
+            .returning(*_ORDER_SHOWS)
         )
-        .values(
-            status=OrderStatus.FINALIZED.value,
-            finalized_at=now,
-            expires_at=None,
-            payment_status=case(
-                {source: status.value for source, status in payments.items()},
-                value=_order.c.source,
-                else_=PaymentStatus.PENDING.value,
-            ),
-        )
-        .returning(*_ORDER_SHOWS)
-    )
-    row = session.execute(statement).first()
+        _FINALIZE[key] = statement
+    row = session.execute(statement, parameters | {"now": now}).first()
     return None if row is None else _shown_order(row)
 
 
