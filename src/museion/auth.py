@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from museion.db import SessionDep
 from museion.errors import Forbidden, Unauthorized
@@ -66,7 +67,16 @@ def hash_secret(secret: str) -> str:
 
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     """No Authorization header: public. A header with an unknown or revoked token: 401.
-    Only the token lookup goes to a worker thread; public requests need none."""
+    Only the token lookup goes to a worker thread; public requests need none.
+
+    The API router runs this for every request, before the endpoint's own dependencies, and
+    keeps the result on the request: endpoints read it with PrincipalDep."""
+    principal = await _resolve(request, session)
+    request.state.principal = principal
+    return principal
+
+
+async def _resolve(request: Request, session: Session) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
         return PUBLIC
@@ -85,7 +95,18 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     )
 
 
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
+async def current_principal(request: Request) -> Principal:
+    """Who is calling, as get_principal (the API router's dependency) found out.
+
+    A dependency of its own rather than get_principal again: FastAPI walks the whole tree of
+    a dependency on every use, cached or not, and the principal is used by most of them."""
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        raise RuntimeError("PrincipalDep outside the API router: get_principal has not run")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
 def require(*allowed: Access) -> Callable[[Principal], Awaitable[Principal]]:
