@@ -95,26 +95,31 @@ async def _resolve(request: Request, session: Session) -> Principal:
     )
 
 
-async def current_principal(request: Request) -> Principal:
-    """Who is calling, as get_principal (the API router's dependency) found out.
-
-    A dependency of its own rather than get_principal again: FastAPI walks the whole tree of
-    a dependency on every use, cached or not, and the principal is used by most of them."""
+def principal_of(request: Request) -> Principal:
+    """Who is calling, as get_principal (the API router's dependency) found out."""
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):
-        raise RuntimeError("PrincipalDep outside the API router: get_principal has not run")
+        raise RuntimeError("no principal: get_principal (the API router's dependency) has not run")
     return principal
+
+
+async def current_principal(request: Request) -> Principal:
+    """principal_of as a dependency. Not get_principal again: FastAPI walks the whole tree of a
+    dependency on every use, cached or not, and most dependencies need the principal. For the
+    same reason dependencies read it with principal_of rather than through PrincipalDep."""
+    return principal_of(request)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*allowed: Access) -> Callable[[Principal], Awaitable[Principal]]:
+def require(*allowed: Access) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency that answers 403 unless the caller's access is one of `allowed`."""
     names = ", ".join(a.value for a in allowed)
 
     # async: a plain check needs no trip to the thread pool (a sync dependency takes one).
-    async def dependency(principal: PrincipalDep) -> Principal:
+    async def dependency(request: Request) -> Principal:
+        principal = principal_of(request)
         if principal.access not in allowed:
             if not principal.authenticated:
                 raise Unauthorized("authentication error; this endpoint needs a token")

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from museion.auth import Access, PrincipalDep
+from museion.auth import Access, principal_of
 from museion.config import Settings
 from museion.db import MAX_ID, SAFE_METHODS
 from museion.errors import Forbidden, Unprocessable, error_response
@@ -37,6 +37,13 @@ async def get_settings_dep(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings, for hot endpoints that take `request` anyway (no dependency to
+    solve: FastAPI walks every dependency's tree on every request)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,6 @@ def _locale_values(request: Request) -> tuple[list[str], bool]:
 
 async def get_render(
     request: Request,
-    principal: PrincipalDep,
     locale: Annotated[
         str | None,
         Query(description="Locale of translated texts; falls back to the first configured one."),
@@ -92,7 +98,8 @@ async def get_render(
         ),
     ] = None,
 ) -> Render:
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
+    principal = principal_of(request)
     requested, multi = _locale_values(request)
     # An empty `locale=` (forms send them) means: the default locale.
     requested = [value.strip().lower() for value in requested if value.strip()]
@@ -148,8 +155,7 @@ def page_limit(settings: Settings, authenticated: bool) -> int:
 
 
 async def get_pagination(
-    principal: PrincipalDep,
-    settings: SettingsDep,
+    request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
     per_page: Annotated[
         int | None,
@@ -159,7 +165,8 @@ async def get_pagination(
         ),
     ] = None,
 ) -> Pagination:
-    limit = page_limit(settings, principal.authenticated)
+    settings = settings_of(request)
+    limit = page_limit(settings, principal_of(request).authenticated)
     size = settings.per_page_public if per_page is None else per_page
     # Real clients ask for per_page=1000; go~mus clamps silently instead of refusing.
     return Pagination(page=page, per_page=min(size, limit))

@@ -100,6 +100,7 @@ _QUOTA_IDS: Select[int, int] = (
     .where(_ticket_quota.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
     .order_by(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
 )
+_RULES = select(QuotaRule).where(QuotaRule.quota_id.in_(bindparam("quota_ids", expanding=True)))
 _LOCK_SLOTS = (
     select(_slot.c.quota_id)
     .where(tuple_(_slot.c.quota_id, _slot.c.start_at).in_(bindparam("keys", expanding=True)))
@@ -141,8 +142,7 @@ def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, lis
 def rules_of(session: Session, quota_ids: Collection[int]) -> dict[int, list[QuotaRule]]:
     found: dict[int, list[QuotaRule]] = {quota_id: [] for quota_id in quota_ids}
     if quota_ids:
-        statement = select(QuotaRule).where(QuotaRule.quota_id.in_(quota_ids))
-        for rule in session.scalars(statement):
+        for rule in session.scalars(_RULES, {"quota_ids": list(quota_ids)}):
             found[rule.quota_id].append(rule)
     return found
 

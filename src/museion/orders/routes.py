@@ -27,7 +27,16 @@ from museion.orders.schemas import (
     TicketItemIn,
 )
 from museion.orders.service import Attendee, EventLine, OrderRequest, TicketLine
-from museion.web import ApiDate, NowDep, PaginationDep, PathId, Render, RenderDep, SettingsDep
+from museion.web import (
+    ApiDate,
+    NowDep,
+    PaginationDep,
+    PathId,
+    Render,
+    RenderDep,
+    SettingsDep,
+    settings_of,
+)
 
 router = APIRouter(tags=["orders"])
 
@@ -162,13 +171,14 @@ def _json(answer: Answer) -> Response:
 @commits_in_thread
 def create_order(
     body: OrderCreate,
+    request: Request,
     session: SessionDep,
     principal: Seller,
     render: RenderDep,
-    settings: SettingsDep,
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
+    settings = settings_of(request)
     key = None
     if idempotency_key is not None:
         key = idempotency.Key.of(principal, idempotency_key, "POST /orders", body.model_dump_json())
@@ -216,10 +226,10 @@ def finalize_order(
     session: SessionDep,
     principal: Seller,
     render: RenderDep,
-    settings: SettingsDep,
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
+    settings = settings_of(request)
     key = None
     if idempotency_key is not None:
         key = idempotency.Key.of(principal, idempotency_key, f"POST /orders/{id}/finalize")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from museion.catalogue.models import Location
@@ -72,8 +72,16 @@ def all_opening_rules(
     """Every weekday rule and exception of some museums (few rows each), for batch lookups."""
     if not museum_ids:
         return [], []
-    hours = session.scalars(select(OpeningHour).where(OpeningHour.museum_id.in_(museum_ids)))
-    exceptions = session.scalars(
-        select(OpeningException).where(OpeningException.museum_id.in_(museum_ids))
-    )
+    parameters = {"museum_ids": list(museum_ids)}
+    hours = session.scalars(_OPENING_HOURS, parameters)
+    exceptions = session.scalars(_OPENING_EXCEPTIONS, parameters)
     return list(hours), list(exceptions)
+
+
+# Every ticket order line reads these: built once.
+_OPENING_HOURS = select(OpeningHour).where(
+    OpeningHour.museum_id.in_(bindparam("museum_ids", expanding=True))
+)
+_OPENING_EXCEPTIONS = select(OpeningException).where(
+    OpeningException.museum_id.in_(bindparam("museum_ids", expanding=True))
+)
