@@ -33,7 +33,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +55,11 @@ from museion.db import Database  # noqa: E402
 from museion.migrations import upgrade  # noqa: E402
 from museion.tokens.service import create_token  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from load import connections_per_worker  # noqa: E402
+
 SECRET = "bench-reseller"
+BALANCE_ATTEMPTS = 10
 ZONE = ZoneInfo("Europe/Berlin")
 
 
@@ -184,8 +190,14 @@ def postgres_pids() -> list[int]:
 
 
 def run(
-    base: str, clients: int, seconds: float, dates: list[int], ticket: tuple[int, str]
+    base: str,
+    clients: int,
+    seconds: float,
+    dates: list[int],
+    ticket: tuple[int, str],
+    started: Callable[[], None] = lambda: None,
 ) -> dict[str, Any]:
+    started()
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     failures: list[int] = []
@@ -236,10 +248,29 @@ def run(
     }
 
 
+def even(spread: list[int], clients: int, workers: int) -> bool:
+    """The connections are spread as evenly as they can be (or we cannot tell: no `ss`)."""
+    if not spread:
+        return True
+    return len(spread) == min(workers, clients) and spread[0] - spread[-1] <= 1
+
+
 def run_wrk(
-    base: str, clients: int, seconds: float, dates: list[int], ticket: tuple[int, str]
+    base: str,
+    clients: int,
+    seconds: float,
+    dates: list[int],
+    ticket: tuple[int, str],
+    started: Callable[[], None] = lambda: None,
+    *,
+    workers: int = 2,
 ) -> dict[str, Any]:
-    """The same closed loop driven by wrk: one thread per connection (see orders.lua)."""
+    """The same closed loop driven by wrk: one thread per connection (see orders.lua).
+
+    uvicorn's workers share one listening socket, and wrk connects all at once: one worker may
+    get most of the connections, and the run would measure one process instead of all. wrk is
+    restarted until the connections are spread evenly (bench/load.py does much the same);
+    `started` runs right before each attempt, so the figures describe the one that counts."""
     command = [
         "wrk",
         f"-t{clients}",
@@ -256,8 +287,21 @@ def run_wrk(
         ticket[1],
         ",".join(str(d) for d in dates),
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, check=True)
-    found = json.loads(finished.stdout.strip().splitlines()[-1])
+    port = int(base.rsplit(":", 1)[1])
+    for attempt in range(1, BALANCE_ATTEMPTS + 1):
+        started()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        spread = connections_per_worker(port)
+        if even(spread, clients, workers) or attempt == BALANCE_ATTEMPTS:
+            stdout, _ = process.communicate(timeout=seconds + 60)
+            if process.returncode != 0:
+                raise RuntimeError(f"wrk failed with {process.returncode}")
+            break
+        process.kill()
+        process.wait(timeout=10)
+        time.sleep(0.5)  # the server finishes what the killed connections had sent
+    found = json.loads(stdout.strip().splitlines()[-1])
     elapsed = found["duration_us"] / 1e6
     statuses = [int(s) for s in found["failed_statuses"].split()]
     return {
@@ -268,6 +312,7 @@ def run_wrk(
         "request_p99_ms": round(found["request_p99_us"] / 1000, 1),
         "failures": dict(sorted({s: statuses.count(s) for s in set(statuses)}.items())),
         "socket_errors": found["socket_errors"],
+        "connections_per_worker": "/".join(map(str, spread)) or "?",
     }
 
 
@@ -293,7 +338,7 @@ def main() -> None:
     use_wrk = not args.python and shutil.which("wrk") is not None
     if not args.python and not use_wrk:
         print("wrk is not installed: using Python clients, which share the CPU with the server")
-    load = run_wrk if use_wrk else run
+    load = partial(run_wrk, workers=args.workers) if use_wrk else run
     if args.recreate:
         recreate(args.url)
     dates, ticket_id, entry = prepare(args.url, args.dates)
@@ -302,16 +347,20 @@ def main() -> None:
     process, base = start_server(args.url, args.workers, results / "orders-server.log")
     try:
         load(base, args.clients, args.warmup, dates, (ticket_id, entry))
-        server, database = children(process.pid), postgres_pids()
-        before = (cpu_seconds(server), cpu_seconds(database), client_cpu_seconds())
-        figures = load(base, args.clients, args.duration, dates, (ticket_id, entry))
+        server = children(process.pid)
+        before: list[tuple[float, float, float]] = []
+
+        def started() -> None:
+            before[:] = [(cpu_seconds(server), cpu_seconds(postgres_pids()), client_cpu_seconds())]
+
+        figures = load(base, args.clients, args.duration, dates, (ticket_id, entry), started)
         after = (cpu_seconds(server), cpu_seconds(postgres_pids()), client_cpu_seconds())
         # Backends that ended during the run took their CPU along: PostgreSQL is a floor.
         orders = max(figures["orders"], 1)
         figures["cpu_ms_per_order"] = {
             name: round((end - start) / orders * 1000, 2)
             for name, start, end in zip(
-                ("server", "postgres", "client"), before, after, strict=True
+                ("server", "postgres", "client"), before[0], after, strict=True
             )
         }
     finally:
