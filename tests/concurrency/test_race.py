@@ -108,7 +108,6 @@ def test_without_slot_locks_holds_oversell_and_with_them_they_do_not(
             return used
 
         with monkeypatch.context() as patched:
-            patched.setattr(queries, "ensure_slots", lambda session, keys: None)
             patched.setattr(queries, "lock_slots", lambda session, keys: None)
             patched.setattr(queries, "used_quantities", count_then_wait)
             assert _claim_concurrently(database, ticket_id, start) == CLAIMS

@@ -15,11 +15,10 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    tuple_,
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from museion.availability.models import (
@@ -101,11 +100,12 @@ _QUOTA_IDS: Select[int, int] = (
     .order_by(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
 )
 _RULES = select(QuotaRule).where(QuotaRule.quota_id.in_(bindparam("quota_ids", expanding=True)))
-_LOCK_SLOTS = (
-    select(_slot.c.quota_id)
-    .where(tuple_(_slot.c.quota_id, _slot.c.start_at).in_(bindparam("keys", expanding=True)))
-    .order_by(_slot.c.quota_id, _slot.c.start_at)
-    .with_for_update()
+# Inserts a missing slot row, or takes the row lock of the existing one, as an UPDATE would
+# (to the same values: a HOT update, no index touched). Row by row, in the order of the rows.
+_insert_slot = postgresql.insert(_slot)
+_LOCK_SLOTS = _insert_slot.on_conflict_do_update(
+    index_elements=[_slot.c.quota_id, _slot.c.start_at],
+    set_={"quota_id": _insert_slot.excluded.quota_id},
 )
 _LOCK_DATE = (
     select(_date.c.seats_max, _date.c.seats_booked)
@@ -120,12 +120,6 @@ _BOOKED_SEATS = select(func.coalesce(func.sum(_booking.c.quantity), 0)).where(
     _booking.c.date_id == bindparam("date_id"),
     or_(_booking.c.live_until.is_(None), _booking.c.live_until > bindparam("now")),
 )
-_ENSURE_SLOTS = {
-    # Concurrent first claims of one slot: ON CONFLICT makes the loser wait and then skip,
-    # instead of failing on the primary key.
-    "postgresql": postgresql.insert(_slot).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(_slot).on_conflict_do_nothing(),
-}
 
 
 def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
@@ -229,17 +223,20 @@ def used_quantities(
     }
 
 
-def ensure_slots(session: Session, keys: Sequence[SlotKey]) -> None:
-    """Insert the slot rows that do not exist yet; existing ones stay untouched."""
-    rows = [{"quota_id": quota_id, "start_at": start} for quota_id, start in keys]
-    session.execute(_ENSURE_SLOTS[session.get_bind().dialect.name], rows)
-
-
 def lock_slots(session: Session, keys: Sequence[SlotKey]) -> None:
-    """SELECT ... FOR UPDATE on the slot rows, in ascending key order."""
-    # Claims serialize on these rows: whoever holds them recounts and inserts undisturbed.
-    # Ascending (quota_id, start_at) order everywhere means two claims can never deadlock.
-    session.execute(_LOCK_SLOTS, {"keys": list(keys)}).all()
+    """Lock the slot rows of `keys` until commit, in ascending key order, creating the ones
+    that do not exist yet.
+
+    Claims serialize on these rows: whoever holds them recounts and inserts undisturbed.
+    Ascending (quota_id, start_at) order everywhere means two claims can never deadlock.
+    PostgreSQL: one upsert, which inserts a missing row (a concurrent first claim of the same
+    slot waits for it and then locks it) or locks the existing one. SQLite: nothing to do, the
+    write transaction began with BEGIN IMMEDIATE and holds the database's only write lock.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    rows = [{"quota_id": quota_id, "start_at": start} for quota_id, start in sorted(keys)]
+    session.execute(_LOCK_SLOTS, rows)
 
 
 def get_reservation(session: Session, token: str) -> Reservation | None:

@@ -55,8 +55,7 @@ def claim(
     keys = sorted((quota_id, start) for quota_id in capacities)
     missing = [key for key in keys if key not in held]
     if missing:
-        queries.ensure_slots(session, missing)
-        # From here until commit no other claim on these slots can count or write (FOR UPDATE
+        # From here until commit no other claim on these slots can count or write (row locks
         # on PostgreSQL; on SQLite the write transaction already began with BEGIN IMMEDIATE).
         queries.lock_slots(session, missing)
     used = queries.used_quantities(
@@ -294,7 +293,6 @@ def lock_for_sale(
     every = [p for plan in plans for p in (plan, *plan.parts)]
     keys = sorted({(q, plan.start) for plan in every for q in plan.capacities})
     if keys:
-        queries.ensure_slots(session, keys)
         queries.lock_slots(session, keys)
     dates = {date_id: queries.lock_date(session, date_id, now) for date_id in sorted(set(date_ids))}
     return SaleLocks(frozenset(keys), dates)
