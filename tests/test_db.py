@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,62 @@ def test_sqlite_writes_take_the_lock_up_front_and_reads_do_not(tmp_path: Path) -
         database.dispose()
     begins = [s for s in seen if s.startswith("BEGIN")]
     assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def _write_in_thread(database: Database) -> tuple[threading.Thread, threading.Event]:
+    """A write transaction in a thread of its own; the event is set once it has begun."""
+    began = threading.Event()
+
+    def write() -> None:
+        with database.session(write=True) as session:
+            session.execute(select(1))
+            began.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread, began
+
+
+def _fail_while_writing(database: Database) -> None:
+    with database.session(write=True) as session:
+        session.execute(select(1))
+        raise RuntimeError("the request failed")
+
+
+def test_sqlite_writers_of_two_processes_queue_for_a_file_lock(tmp_path: Path) -> None:
+    # Two engines on one file stand for two server processes. The second writer waits on the
+    # file lock (woken when it is free) instead of SQLite's polling busy handler, and gets it
+    # back however the first transaction ended: commit, rollback, or a closed connection.
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    first, second = Database(url), Database(url)
+    try:
+        with first.session(write=True) as session:
+            session.execute(select(1))
+            thread, began = _write_in_thread(second)
+            thread.join(timeout=0.5)
+            assert thread.is_alive()  # queued behind the first writer
+            assert not began.is_set()
+            with first.session(write=False) as reader:
+                reader.execute(select(1))  # readers never queue
+        thread.join(timeout=30)
+        assert began.is_set()
+
+        with pytest.raises(RuntimeError, match="failed"):
+            _fail_while_writing(first)
+        thread, began = _write_in_thread(second)
+        thread.join(timeout=30)
+        assert began.is_set()  # the rollback gave the lock back
+
+        connection = first.engine.connect().execution_options(museion_write=True)
+        connection.begin()
+        connection.invalidate()  # the connection is closed: its file lock goes with it
+        connection.close()
+        thread, began = _write_in_thread(second)
+        thread.join(timeout=30)
+        assert began.is_set()
+    finally:
+        first.dispose()
+        second.dispose()
 
 
 def test_postgres_urls_use_psycopg_3() -> None:

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from museion.db import SessionDep
+from museion.db import SAFE_METHODS, Database, SessionDep, is_request_session
 from museion.errors import Forbidden, Unauthorized
 from museion.tokens import queries as token_queries
 
@@ -84,7 +84,7 @@ async def _resolve(request: Request, session: Session) -> Principal:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("authentication error; expected 'Authorization: Bearer <token>'")
-    found = await run_in_threadpool(token_queries.find_active_token, session, hash_secret(secret))
+    found = await run_in_threadpool(_find_token, request, session, hash_secret(secret))
     if found is None:
         raise Unauthorized("authentication error; no customer or no user present")
     token_id, access, museum_ids = found
@@ -101,6 +101,23 @@ def principal_of(request: Request) -> Principal:
     if not isinstance(principal, Principal):
         raise RuntimeError("no principal: get_principal (the API router's dependency) has not run")
     return principal
+
+
+def _find_token(
+    request: Request, session: Session, secret_hash: str
+) -> tuple[int, str, list[int]] | None:
+    database: Database = request.app.state.database
+    if (
+        database.backend == "sqlite"
+        and request.method not in SAFE_METHODS
+        and is_request_session(session)
+    ):
+        # A write transaction on SQLite holds the database's only write lock from its first
+        # statement on: the token is read in a (deferred, lock-free) transaction of its own, so
+        # the write lock covers the endpoint's work only, not this trip and the way back.
+        with database.session(write=False) as reader:
+            return token_queries.find_active_token(reader, secret_hash)
+    return token_queries.find_active_token(session, secret_hash)
 
 
 async def current_principal(request: Request) -> Principal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,6 +26,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy timeout alone queues writers there
+    fcntl = None  # type: ignore[assignment]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -125,12 +131,13 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     # that meant a new connection (on PostgreSQL a new server process) per request; the p99 of
     # cached reads was ~1 s. Threads beyond the pool wait for a connection instead.
     if backend == "sqlite":
-        in_memory = make_url(url).database in (None, "", ":memory:")
+        path = make_url(url).database
+        in_memory = path in (None, "", ":memory:")
         pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": 0}
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
-        _configure_sqlite(engine, in_memory=in_memory)
+        _configure_sqlite(engine, lock_path=None if in_memory else f"{path}.write-lock")
     elif backend == "postgresql":
         # No pre-ping: it costs a round trip per checkout, two or three per order. A connection
         # the server dropped (restart) fails its first statement instead; SQLAlchemy sees the
@@ -143,22 +150,26 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     return engine
 
 
-def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+def _configure_sqlite(engine: Engine, *, lock_path: str | None) -> None:
+    """`lock_path`: the file whose lock write transactions queue for (None: in memory)."""
+
     # SQLAlchemy's pysqlite recipe: let SQLAlchemy, not the driver, emit BEGIN, so that
     # SAVEPOINTs work and write transactions can start with BEGIN IMMEDIATE (STYLE.md section 6.4).
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        if not in_memory:
+        if lock_path is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # The default 2 MB page cache makes calendar counts re-read the file on every
             # request; memory-mapping the database lets all connections share the OS cache.
             cursor.execute("PRAGMA cache_size=-32000")
             cursor.execute("PRAGMA mmap_size=268435456")
+            if fcntl is not None:
+                record.info[_LOCK_FILE] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -166,7 +177,41 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         # SQLite ignores FOR UPDATE; taking the write lock up front serializes writers instead,
         # so a claim's count-then-insert cannot interleave with another writer's.
         immediate = connection.get_execution_options().get("museion_write", False)
+        if immediate:
+            _queue_for_writing(connection.connection.info)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # The transaction has ended (committed, or rolled back on its way to the pool).
+        if record.info.pop(_LOCKED, False):
+            fcntl.flock(record.info[_LOCK_FILE], fcntl.LOCK_UN)
+
+    @event.listens_for(engine, "close")
+    def _on_close(_dbapi_connection: Any, record: Any) -> None:
+        # Closing the file ends its lock too.
+        record.info.pop(_LOCKED, None)
+        if (lock_file := record.info.pop(_LOCK_FILE, None)) is not None:
+            os.close(lock_file)
+
+
+# Connection record keys of the write queue (see _queue_for_writing).
+_LOCK_FILE = "museion.write_lock_file"
+_LOCKED = "museion.write_locked"
+
+
+def _queue_for_writing(info: dict[str, Any]) -> None:
+    """Wait for the file lock every SQLite write transaction of this database takes first.
+
+    SQLite lets one writer in at a time; the others poll with growing sleeps (1, 2, 5 ... 100 ms)
+    while it is busy, so with two server processes a writer often slept far longer than the
+    lock was held. A blocking file lock wakes the next writer the moment the lock is free, so
+    BEGIN IMMEDIATE then finds the database free. Released when the connection goes back to
+    the pool, after its commit or rollback; the busy timeout stays as the fallback."""
+    lock_file = info.get(_LOCK_FILE)
+    if lock_file is not None and not info.get(_LOCKED):
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        info[_LOCKED] = True
 
 
 def _configure_postgresql(engine: Engine) -> None:
@@ -254,6 +299,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(_commit_and_close, session)
     else:
         session.close()
+
+
+def is_request_session(session: Session) -> bool:
+    """A session get_session opened for a request (not a test's savepoint session)."""
+    return FINISH in session.info
 
 
 def finish(session: Session) -> None:
