@@ -99,7 +99,13 @@ _QUOTA_IDS: Select[int, int] = (
     .where(_ticket_quota.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
     .order_by(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
 )
-_RULES = select(QuotaRule).where(QuotaRule.quota_id.in_(bindparam("quota_ids", expanding=True)))
+# Rows: (ticket id, quota id, rule or None), by ticket and quota.
+_QUOTAS_AND_RULES = (
+    select(TicketQuota.ticket_id, TicketQuota.quota_id, QuotaRule)
+    .outerjoin(QuotaRule, QuotaRule.quota_id == TicketQuota.quota_id)
+    .where(TicketQuota.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(TicketQuota.ticket_id, TicketQuota.quota_id, QuotaRule.id)
+)
 # Inserts a missing slot row, or takes the row lock of the existing one, as an UPDATE would
 # (to the same values: a HOT update, no index touched). Row by row, in the order of the rows.
 _insert_slot = postgresql.insert(_slot)
@@ -133,12 +139,25 @@ def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, lis
     return found
 
 
-def rules_of(session: Session, quota_ids: Collection[int]) -> dict[int, list[QuotaRule]]:
-    found: dict[int, list[QuotaRule]] = {quota_id: [] for quota_id in quota_ids}
-    if quota_ids:
-        for rule in session.scalars(_RULES, {"quota_ids": list(quota_ids)}):
-            found[rule.quota_id].append(rule)
-    return found
+def quotas_and_rules(
+    session: Session, ticket_ids: Collection[int]
+) -> tuple[dict[int, list[int]], dict[int, list[QuotaRule]]]:
+    """quota_ids_of, and the capacity rules of those quotas, in one statement."""
+    quota_ids: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
+    rules: dict[int, list[QuotaRule]] = {}
+    if not ticket_ids:
+        return quota_ids, rules
+    seen: set[int] = set()
+    for ticket_id, quota_id, rule in session.execute(
+        _QUOTAS_AND_RULES, {"ticket_ids": list(ticket_ids)}
+    ):
+        if not quota_ids[ticket_id] or quota_ids[ticket_id][-1] != quota_id:
+            quota_ids[ticket_id].append(quota_id)
+        found = rules.setdefault(quota_id, [])
+        if rule is not None and rule.id not in seen:
+            seen.add(rule.id)
+            found.append(rule)
+    return quota_ids, rules
 
 
 def held_quantities(

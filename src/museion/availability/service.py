@@ -161,7 +161,7 @@ def picture(
         for t in every
         for day in days
     }
-    quota_ids = queries.quota_ids_of(session, [t.id for t in every])
+    quota_ids, rules = queries.quotas_and_rules(session, [t.id for t in every])
     all_quotas = sorted({q for ids in quota_ids.values() for q in ids})
     start, end = day_bounds(min(days), max(days), zone)
     used = (
@@ -171,7 +171,6 @@ def picture(
         if counted
         else {}
     )
-    rules = queries.rules_of(session, all_quotas)
     return Picture(zone, now, slots, quota_ids, rules, used)
 
 
