@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import socket
@@ -255,6 +256,43 @@ def even(spread: list[int], clients: int, workers: int) -> bool:
     return len(spread) == min(workers, clients) and spread[0] - spread[-1] <= 1
 
 
+def wrk_evenly(
+    command: list[str],
+    base: str,
+    clients: int,
+    workers: int,
+    seconds: float,
+    started: Callable[[], None] = lambda: None,
+) -> tuple[str, list[int]]:
+    """Run wrk until its connections are spread evenly over the workers: (stdout, spread)."""
+    port = int(base.rsplit(":", 1)[1])
+    for attempt in range(1, BALANCE_ATTEMPTS + 1):
+        started()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        spread = connections_per_worker(port)
+        if even(spread, clients, workers) or attempt == BALANCE_ATTEMPTS:
+            stdout, _ = process.communicate(timeout=seconds + 60)
+            if process.returncode != 0:
+                raise RuntimeError(f"wrk failed with {process.returncode}")
+            return stdout, spread
+        process.kill()
+        process.wait(timeout=10)
+        time.sleep(0.5)  # the server finishes what the killed connections had sent
+    raise AssertionError("unreachable")
+
+
+def reference(base: str, clients: int, workers: int, seconds: float = 5) -> float:
+    """Requests per second of GET /api/v4/whoami with the same token and connections: the same
+    server, middleware, token lookup and thread hops, but no order work. Measured around the
+    order run, it tells how fast the machine was at the time (these machines are noisy)."""
+    command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "10s"]
+    command += ["-H", f"Authorization: Bearer {SECRET}", f"{base}/api/v4/whoami"]
+    stdout, _ = wrk_evenly(command, base, clients, workers, seconds)
+    found = re.search(r"Requests/sec:\s+([0-9.]+)", stdout)
+    return float(found.group(1)) if found else 0.0
+
+
 def run_wrk(
     base: str,
     clients: int,
@@ -287,20 +325,7 @@ def run_wrk(
         ticket[1],
         ",".join(str(d) for d in dates),
     ]
-    port = int(base.rsplit(":", 1)[1])
-    for attempt in range(1, BALANCE_ATTEMPTS + 1):
-        started()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        time.sleep(0.5)
-        spread = connections_per_worker(port)
-        if even(spread, clients, workers) or attempt == BALANCE_ATTEMPTS:
-            stdout, _ = process.communicate(timeout=seconds + 60)
-            if process.returncode != 0:
-                raise RuntimeError(f"wrk failed with {process.returncode}")
-            break
-        process.kill()
-        process.wait(timeout=10)
-        time.sleep(0.5)  # the server finishes what the killed connections had sent
+    stdout, spread = wrk_evenly(command, base, clients, workers, seconds, started)
     found = json.loads(stdout.strip().splitlines()[-1])
     elapsed = found["duration_us"] / 1e6
     statuses = [int(s) for s in found["failed_statuses"].split()]
@@ -347,6 +372,7 @@ def main() -> None:
     process, base = start_server(args.url, args.workers, results / "orders-server.log")
     try:
         load(base, args.clients, args.warmup, dates, (ticket_id, entry))
+        whoami_before = reference(base, args.clients, args.workers) if use_wrk else 0.0
         server = children(process.pid)
         before: list[tuple[float, float, float]] = []
 
@@ -355,6 +381,13 @@ def main() -> None:
 
         figures = load(base, args.clients, args.duration, dates, (ticket_id, entry), started)
         after = (cpu_seconds(server), cpu_seconds(postgres_pids()), client_cpu_seconds())
+        whoami_after = reference(base, args.clients, args.workers) if use_wrk else 0.0
+        if use_wrk:
+            figures["reference_whoami_per_second"] = [round(whoami_before), round(whoami_after)]
+            mean = (whoami_before + whoami_after) / 2
+            # Each order is two requests, each much more than a whoami: the ratio says how
+            # many orders the server finishes in the time it answers one whoami.
+            figures["orders_per_whoami"] = round(figures["orders_per_second"] / mean, 4)
         # Backends that ended during the run took their CPU along: PostgreSQL is a floor.
         orders = max(figures["orders"], 1)
         figures["cpu_ms_per_order"] = {

@@ -563,6 +563,8 @@ def insert_order(session: Session, values: Mapping[str, Any]) -> int:
 
 def insert_items(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """The new items' ids, in the order of `rows`."""
+    if len(rows) == 1:  # most orders: a plain INSERT, not the batched form
+        return [int(session.execute(_INSERT_ITEMS, dict(rows[0])).scalar_one())]
     return list(session.execute(_INSERT_ITEMS, [dict(row) for row in rows]).scalars())
 
 
