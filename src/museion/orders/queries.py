@@ -195,6 +195,28 @@ def _shown_order(row: Row[Any]) -> ShownOrder:
     )
 
 
+def _shown_location_columns(location: Table, country: Table) -> tuple[Any, ...]:
+    """The columns _shown_location reads (of a location joined with its country)."""
+    return (
+        location.c.id.label("location_id"),
+        location.c.name,
+        location.c.street,
+        location.c.zip,
+        location.c.city,
+        location.c.latitude,
+        location.c.longitude,
+        country.c.name.label("country_name"),
+    )
+
+
+def _shown_location(row: Row[Any]) -> ShownLocation | None:
+    if row.location_id is None:
+        return None
+    return ShownLocation(
+        row.name, row.street, row.zip, row.city, row.latitude, row.longitude, row.country_name
+    )
+
+
 def _items_statement() -> Any:
     """Items of some orders with what they show of their ticket and where they take place."""
     ticket = _table(Ticket)
@@ -239,14 +261,7 @@ def _items_statement() -> Any:
             _item.c.cancelled_at,
             ticket.c.ticket_type,
             ticket.c.after_sale_information,
-            location.c.id.label("location_id"),
-            location.c.name,
-            location.c.street,
-            location.c.zip,
-            location.c.city,
-            location.c.latitude,
-            location.c.longitude,
-            country.c.name.label("country_name"),
+            *_shown_location_columns(location, country),
             _item.c.order_id,
         )
         .select_from(
@@ -272,11 +287,6 @@ _BARCODES_SHOWN = (
 
 
 def _shown_item(row: Row[Any]) -> ShownItem:
-    location = None
-    if row.location_id is not None:
-        location = ShownLocation(
-            row.name, row.street, row.zip, row.city, row.latitude, row.longitude, row.country_name
-        )
     return ShownItem(
         id=row.id,
         type=row.type,
@@ -296,7 +306,7 @@ def _shown_item(row: Row[Any]) -> ShownItem:
         cancelled_at=row.cancelled_at,
         ticket_type=row.ticket_type,
         after_sale_information=row.after_sale_information,
-        location=location,
+        location=_shown_location(row),
     )
 
 
@@ -409,14 +419,7 @@ def _dates_statement(*, museums: bool) -> Any:
             event.c.bookable_public,
             event.c.bookable_reseller,
             event.c.bookable_cashpoint,
-            location.c.id.label("location_id"),
-            location.c.name,
-            location.c.street,
-            location.c.zip,
-            location.c.city,
-            location.c.latitude,
-            location.c.longitude,
-            country.c.name.label("country_name"),
+            *_shown_location_columns(location, country),
             # One row per scale price of the event (or one with nulls).
             scale_price.c.id.label("price_id"),
             scale_price.c.price_cents.label("scale_cents"),
@@ -478,11 +481,6 @@ def dates_for_order(
 
 
 def _sale_date(row: Row[Any]) -> SaleDate:
-    location = None
-    if row.location_id is not None:
-        location = ShownLocation(
-            row.name, row.street, row.zip, row.city, row.latitude, row.longitude, row.country_name
-        )
     return SaleDate(
         id=row.id,
         event_id=row.event_id,
@@ -502,7 +500,7 @@ def _sale_date(row: Row[Any]) -> SaleDate:
         bookable_public=row.bookable_public,
         bookable_reseller=row.bookable_reseller,
         bookable_cashpoint=row.bookable_cashpoint,
-        location=location,
+        location=_shown_location(row),
         scale_prices=(),
     )
 

@@ -307,6 +307,30 @@ def shown_location(location: Location | None) -> ShownLocation | None:
     )
 
 
+def _item_row(
+    shown: ShownItem, *, museum_id: int | None, attendees: list[dict[str, str]] | None
+) -> dict[str, Any]:
+    """The order_item row of a new item, but its order id."""
+    return {
+        "type": shown.type,
+        "museum_id": museum_id,
+        "title": shown.title,
+        "quantity": shown.quantity,
+        "start_at": shown.start_at,
+        "price_cents": shown.price_cents,
+        "vat_pct": shown.vat_pct,
+        "tax_included": shown.tax_included,
+        "ticket_id": shown.ticket_id,
+        "ticket_sale_id": shown.ticket_sale_id,
+        "event_id": shown.event_id,
+        "date_id": shown.date_id,
+        "event_booking_id": shown.event_booking_id,
+        "quantities": shown.quantities,
+        "attendees": attendees,
+        "sub_ticket_times": shown.sub_ticket_times,
+    }
+
+
 def _take(
     session: Session,
     item: _TicketItem | _EventItem,
@@ -324,24 +348,6 @@ def _take(
             ticket = plan.ticket
             museums = ticket.museums
             sub_ticket_times = {str(p.ticket.id): p.start.isoformat() for p in plan.parts} or None
-            row: dict[str, Any] = {
-                "type": ItemType.TICKET.value,
-                "museum_id": museums[0].id if museums else None,
-                "title": ticket.title,
-                "quantity": plan.quantity,
-                "start_at": plan.start,
-                "price_cents": price.cents,
-                "vat_pct": price.vat_pct,
-                "tax_included": price.tax_included,
-                "ticket_id": ticket.id,
-                "ticket_sale_id": sale_id,
-                "event_id": None,
-                "date_id": None,
-                "event_booking_id": None,
-                "quantities": None,
-                "attendees": item.attendees,
-                "sub_ticket_times": sub_ticket_times,
-            }
             location = shown_location(museums[0].location if museums else None)
             shown = ShownItem(
                 id=0,
@@ -364,7 +370,8 @@ def _take(
                 after_sale_information=ticket.after_sale_information,
                 location=location,
             )
-            return row, shown
+            museum_id = museums[0].id if museums else None
+            return _item_row(shown, museum_id=museum_id, attendees=item.attendees), shown
         event_date = item.event_date
         booking_id = reservations.book_seats(
             session,
@@ -376,24 +383,6 @@ def _take(
             seat_categories=item.seat_categories,
             locks=locks,
         )
-        row = {
-            "type": ItemType.EVENT.value,
-            "museum_id": event_date.museum_id,
-            "title": event_date.title,
-            "quantity": item.quantity,
-            "start_at": event_date.start_at,
-            "price_cents": price.cents,
-            "vat_pct": price.vat_pct,
-            "tax_included": price.tax_included,
-            "ticket_id": None,
-            "ticket_sale_id": None,
-            "event_id": event_date.event_id,
-            "date_id": event_date.id,
-            "event_booking_id": booking_id,
-            "quantities": item.quantities,
-            "attendees": None,
-            "sub_ticket_times": None,
-        }
         shown = ShownItem(
             id=0,
             type=ItemType.EVENT.value,
@@ -415,7 +404,7 @@ def _take(
             after_sale_information=None,
             location=event_date.location,
         )
-        return row, shown
+        return _item_row(shown, museum_id=event_date.museum_id, attendees=None), shown
 
 
 def place_order(
