@@ -32,8 +32,7 @@ LATEST_DATE = date(2199, 12, 31)
 
 
 async def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    return settings_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -160,63 +160,6 @@ def quotas_and_rules(
     return quota_ids, rules
 
 
-def held_quantities(
-    session: Session,
-    quota_ids: Collection[int],
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    *,
-    except_tokens: Sequence[str] = (),
-) -> dict[SlotKey, int]:
-    """Units held by live reservations per quota and entry time in [start, end).
-
-    A reservation of a ticket holds its quantity in every quota of that ticket. Expired holds
-    (`valid_until <= now`) count for nothing: no sweeper has to run first.
-    """
-    if not quota_ids:
-        return {}
-    statement = (
-        select(TicketQuota.quota_id, Reservation.start_at, func.sum(Reservation.quantity))
-        .join(TicketQuota, TicketQuota.ticket_id == Reservation.ticket_id)
-        .where(
-            TicketQuota.quota_id.in_(quota_ids),
-            Reservation.start_at >= start,
-            Reservation.start_at < end,
-            Reservation.valid_until > now,
-        )
-        .group_by(TicketQuota.quota_id, Reservation.start_at)
-    )
-    if except_tokens:
-        statement = statement.where(Reservation.token.not_in(except_tokens))
-    return {(quota_id, at): int(total) for quota_id, at, total in session.execute(statement)}
-
-
-def sold_quantities(
-    session: Session, quota_ids: Collection[int], start: datetime, end: datetime, now: datetime
-) -> dict[SlotKey, int]:
-    """Units sold per quota and entry time in [start, end).
-
-    A sale of a ticket uses its quantity in every quota of that ticket, while it is live:
-    binding (`live_until` NULL) or its pending order not past its deadline. Cancelled sales and
-    orders never finalized stop counting by themselves (see TicketSale).
-    """
-    if not quota_ids:
-        return {}
-    statement = (
-        select(TicketQuota.quota_id, TicketSale.start_at, func.sum(TicketSale.quantity))
-        .join(TicketQuota, TicketQuota.ticket_id == TicketSale.ticket_id)
-        .where(
-            TicketQuota.quota_id.in_(quota_ids),
-            TicketSale.start_at >= start,
-            TicketSale.start_at < end,
-            or_(TicketSale.live_until.is_(None), TicketSale.live_until > now),
-        )
-        .group_by(TicketQuota.quota_id, TicketSale.start_at)
-    )
-    return {(quota_id, at): int(total) for quota_id, at, total in session.execute(statement)}
-
-
 def used_quantities(
     session: Session,
     quota_ids: Collection[int],
@@ -226,8 +169,13 @@ def used_quantities(
     *,
     except_tokens: Sequence[str] = (),
 ) -> dict[SlotKey, int]:
-    """Sold plus live holds per quota and entry time in [start, end): held_quantities and
-    sold_quantities added up, in one statement."""
+    """Units used per quota and entry time in [start, end), in one statement.
+
+    A reservation or sale of a ticket uses its quantity in every quota of that ticket. Holds
+    count while `valid_until > now` (expired ones count for nothing: no sweeper has to run);
+    sales while binding (`live_until` NULL) or their pending order is not past its deadline,
+    so cancelled sales and orders never finalized stop counting by themselves (TicketSale).
+    """
     if not quota_ids:
         return {}
     parameters = {

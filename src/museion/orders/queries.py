@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     Row,
+    Select,
     Table,
     and_,
     bindparam,
@@ -91,45 +92,34 @@ _item = _table(OrderItem)
 _barcode = _table(Barcode)
 
 
-def _scope_conditions(scope: OrderScope) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if scope.api_token_id is not None:
-        conditions.append(_order.c.api_token_id == scope.api_token_id)
-    if scope.museum_ids is not None:
-        # Museum-limited tokens see an order only if none of its items is another museum's.
-        foreign = exists().where(
-            _item.c.order_id == _order.c.id,
-            _item.c.museum_id.is_not(None),
-            _item.c.museum_id.not_in(scope.museum_ids),
-        )
-        conditions.append(not_(foreign))
-    return conditions
-
-
-def _scope_template(*, own: bool, museums: bool, by_id: bool) -> list[ColumnElement[bool]]:
-    """_scope_conditions and _ref_conditions with bound parameters instead of values, for
-    statements that are built once per shape (get_order, finalize_order)."""
+def _scope_conditions(*, own: bool, museums: bool) -> list[ColumnElement[bool]]:
+    """Which orders a caller may see, with bound parameters (see _scope_parameters), so that
+    each shape of statement is built once."""
     conditions: list[ColumnElement[bool]] = []
     if own:
         conditions.append(_order.c.api_token_id == bindparam("scope_token_id"))
     if museums:
+        # Museum-limited tokens see an order only if none of its items is another museum's.
         foreign = exists().where(
             _item.c.order_id == _order.c.id,
             _item.c.museum_id.is_not(None),
             _item.c.museum_id.not_in(bindparam("scope_museum_ids", expanding=True)),
         )
         conditions.append(not_(foreign))
-    if by_id:
-        conditions.append(_order.c.id == bindparam("ref_id"))
-    else:
-        conditions.append(_order.c.token == bindparam("ref_token"))
     return conditions
 
 
+def _ref_condition(*, by_id: bool) -> ColumnElement[bool]:
+    """The order a request names: its id or its token (bound parameters)."""
+    if by_id:
+        return _order.c.id == bindparam("ref_id")
+    return _order.c.token == bindparam("ref_token")
+
+
 def _scope_parameters(
-    scope: OrderScope, order_id: int | None, token: str | None
+    scope: OrderScope, order_id: int | None = None, token: str | None = None
 ) -> tuple[tuple[bool, bool, bool], dict[str, Any]]:
-    """The shape of the conditions for _scope_template and their parameters."""
+    """(own, museums, by id) for _scope_conditions and _ref_condition, and their parameters."""
     shape = (scope.api_token_id is not None, scope.museum_ids is not None, order_id is not None)
     parameters: dict[str, Any] = {"ref_id": order_id, "ref_token": token}
     if scope.api_token_id is not None:
@@ -139,27 +129,26 @@ def _scope_parameters(
     return shape, parameters
 
 
-def _ref_conditions(order_id: int | None, token: str | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if order_id is not None:
-        conditions.append(_order.c.id == order_id)
-    if token is not None:
-        conditions.append(_order.c.token == token)
-    return conditions
-
-
 def load_order(
     session: Session, *, order_id: int | None = None, token: str | None = None
 ) -> Order | None:
     """The ORM order with everything its documents print."""
-    statement = (
+    statement = _LOAD_ORDER_BY_ID if order_id is not None else _LOAD_ORDER_BY_TOKEN
+    return session.scalars(statement, {"ref_id": order_id, "ref_token": token}).first()
+
+
+def _load_order(*, by_id: bool) -> Select[Order]:
+    return (
         select(Order)
-        .where(*_ref_conditions(order_id, token))
+        .where(_ref_condition(by_id=by_id))
         .options(*ORDER_LOADS)
         # Status transitions are UPDATE statements: read what the database says now.
         .execution_options(populate_existing=True)
     )
-    return session.scalars(statement).first()
+
+
+_LOAD_ORDER_BY_ID = _load_order(by_id=True)
+_LOAD_ORDER_BY_TOKEN = _load_order(by_id=False)
 
 
 # --- What an order shows: plain rows --------------------------------------------------------------
@@ -339,7 +328,7 @@ def get_order(
     if statement is None:
         own, museums, by_id = shape
         statement = select(*_ORDER_SHOWS).where(
-            *_scope_template(own=own, museums=museums, by_id=by_id)
+            *_scope_conditions(own=own, museums=museums), _ref_condition(by_id=by_id)
         )
         _GET_ORDER[shape] = statement
     row = session.execute(statement, parameters).first()
@@ -359,12 +348,13 @@ def list_orders(
     offset: int,
     limit: int,
 ) -> tuple[int, list[ShownOrder]]:
+    (own, museums, _), parameters = _scope_parameters(scope)
     conditions = [
         _order.c.created_at >= start,
         _order.c.created_at < end,
-        *_scope_conditions(scope),
+        *_scope_conditions(own=own, museums=museums),
     ]
-    total = session.scalar(select(func.count()).select_from(_order).where(*conditions))
+    total = session.scalar(select(func.count()).select_from(_order).where(*conditions), parameters)
     if not total:
         return 0, []
     rows = session.execute(
@@ -372,7 +362,8 @@ def list_orders(
         .where(*conditions)
         .order_by(_order.c.created_at, _order.c.id)
         .offset(offset)
-        .limit(limit)
+        .limit(limit),
+        parameters,
     )
     found = [_shown_order(row) for row in rows]
     fill_items(session, found)
@@ -531,7 +522,8 @@ def finalize_order(
         statement = (
             update(_order)
             .where(
-                *_scope_template(own=own, museums=museums, by_id=by_id),
+                *_scope_conditions(own=own, museums=museums),
+                _ref_condition(by_id=by_id),
                 _order.c.status == OrderStatus.PENDING.value,
                 _order.c.expires_at > bindparam("now"),
             )

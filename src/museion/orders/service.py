@@ -292,7 +292,7 @@ def _prepare(
     return prepared
 
 
-def shown_location(location: Location | None) -> ShownLocation | None:
+def _shown_location(location: Location | None) -> ShownLocation | None:
     if location is None:
         return None
     country = location.country.name if location.country is not None else None
@@ -348,7 +348,7 @@ def _take(
             ticket = plan.ticket
             museums = ticket.museums
             sub_ticket_times = {str(p.ticket.id): p.start.isoformat() for p in plan.parts} or None
-            location = shown_location(museums[0].location if museums else None)
+            location = _shown_location(museums[0].location if museums else None)
             shown = ShownItem(
                 id=0,
                 type=ItemType.TICKET.value,
