@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,7 +16,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +30,7 @@ Text = str | dict[str, str | None] | None
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -178,13 +180,20 @@ SearchQuery = Annotated[
 ]
 
 
+def _iso_date_text(value: object) -> object:
+    # Pydantic reads "0" or "1700000000" as Unix time; a go~mus date is always YYYY-MM-DD.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("date must be written YYYY-MM-DD")
+    return value
+
+
 def _date_in_range(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValueError(f"date must be between {EARLIEST_DATE} and {LATEST_DATE}")
     return value
 
 
-ApiDate = Annotated[date, AfterValidator(_date_in_range)]
+ApiDate = Annotated[date, BeforeValidator(_iso_date_text), AfterValidator(_date_in_range)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A record id in the path; anything else (text, 0, too big) is a 404 like an unknown id.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]

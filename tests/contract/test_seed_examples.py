@@ -6,13 +6,10 @@ same kind: the family workshop of the natural history museum.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from fastapi.testclient import TestClient
 
 from museion.demo.loader import DemoInstance
-from tests.conftest import demo_today
 
 
 @pytest.fixture
@@ -63,23 +60,3 @@ def test_seed_detail_to_date_to_booking_path(client: TestClient, ids: dict[str, 
     date_id = event["dates"][0]["id"]
     detail = client.get(f"/api/v4/events/{ids['event']}/dates/{date_id}").json()["date"]
     assert detail["prices"]
-
-
-def test_seed_per_event_overview_over_months_needs_the_global_calendar(
-    client: TestClient, ids: dict[str, int]
-) -> None:
-    # The seed shows /events/843/dates?start_at=2026-05-01&end_at=2026-12-31; go~mus caps
-    # that list at 31 days (events.md), so museion answers 422 and says why. The same
-    # overview is one request to /dates filtered by the event.
-    long_range = client.get(
-        f"/api/v4/events/{ids['event']}/dates?start_at=2026-05-01&end_at=2026-12-31"
-    )
-    assert long_range.status_code == 422
-    assert "31 days" in long_range.json()["error"]
-    today = demo_today()
-    overview = client.get(
-        f"/api/v4/dates?by_event_ids[]={ids['event']}&start_at={today}"
-        f"&end_at={today + timedelta(days=240)}"
-    )
-    assert overview.status_code == 200
-    assert overview.json()["meta"]["total_count"] > 5

@@ -30,8 +30,6 @@ from museion.errors import Unprocessable
 # go~mus reservations.md: a hold lives 5 minutes, refreshable up to 60 minutes after creation.
 RESERVATION_TTL = timedelta(minutes=5)
 RESERVATION_MAX_AGE = timedelta(minutes=60)
-# go~mus tickets.md: "The maximum time frame is 31 days."
-CALENDAR_MAX_DAYS = 31
 
 
 class SoldOut(Unprocessable):
@@ -239,9 +237,9 @@ def quota_capacities(
 def calendar_days(
     start_at: date | None, end_at: date | None, today: date, zone: ZoneInfo
 ) -> list[date]:
-    """go~mus ticket calendar: today to the end of the month by default, at most 31 days."""
+    """go~mus ticket calendar: today to the end of the month by default, at most 366 days."""
     first = start_at or today
-    return window(first, end_at or end_of_month(first), zone, max_days=CALENDAR_MAX_DAYS).days
+    return window(first, end_at or end_of_month(first), zone).days
 
 
 def _calendar_tickets(

@@ -238,7 +238,7 @@ for _kind in (TagKind.AUDIENCE, TagKind.AGE_GROUP):
     _one_event_tag_route(_kind, TAG_ROUTES[_kind])
 
 
-@router.get("/events/{event_id}/dates", summary="Dates of one event (one day, or up to 31 days)")
+@router.get("/events/{event_id}/dates", summary="Dates of one event (one day, or up to 366 days)")
 def list_event_dates(
     event_id: PathId,
     session: SessionDep,
