@@ -24,7 +24,7 @@ from museion.errors import install_error_handlers
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
 from museion.system.routes import router as system_router
-from museion.web import BodyLimitMiddleware, RejectNulMiddleware, WriteGate
+from museion.web import RejectNulMiddleware, WholeBodyMiddleware, WriteGate
 
 API_PREFIX = "/api/v4"
 # Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
@@ -97,8 +97,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             zone=settings.zone,
         )
     app.add_middleware(RejectNulMiddleware)
-    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
     app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)
+    # Outside the gate: only requests whose whole body has arrived queue for a write place.
+    app.add_middleware(
+        WholeBodyMiddleware, limit=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         "museion:",
         description="Prefix of this instance's Redis keys (several instances can share a Redis).",
     )
+    body_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        le=300,
+        description="A write request's body must arrive in full within this many seconds of "
+        "its headers, else 408; a stalled upload never holds a write place.",
+    )
     order_pending_minutes: int = Field(
         30,
         ge=1,

@@ -278,13 +278,21 @@ class WriteGate:
             await self.app(scope, receive, send)
 
 
-class BodyLimitMiddleware:
-    """Request bodies over `limit` bytes get 413 before an endpoint works on them: at once by
-    their Content-Length, or (chunked uploads) as soon as the streamed bytes pass the limit."""
+class WholeBodyMiddleware:
+    """A write request goes on only once its whole body is here: at most `limit` bytes (413
+    past it) within `timeout` seconds of its headers (408 past it). The body is then replayed
+    to the app from memory.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    This sits outside the WriteGate: a client that sends headers and then stalls, or trickles
+    its body, would otherwise hold one of the few write places of the process for as long as
+    its socket stays open, and every other client's order would wait behind it. Reads (GET,
+    HEAD, OPTIONS) carry no body worth waiting for; their bodies are only size-checked.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, timeout: float) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -294,6 +302,41 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await error_response(413, "request body too large")(scope, receive, send)
             return
+        if scope["method"] in SAFE_METHODS:
+            await self.app(scope, self._limited(receive), send)
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                body = await self._read_body(receive)
+        except TimeoutError:
+            message = f"the request body did not arrive within {self.timeout:g} seconds"
+            await error_response(408, message, headers={"Connection": "close"})(
+                scope, receive, send
+            )
+            return
+        except _BodyTooLarge:
+            await error_response(413, "request body too large")(scope, receive, send)
+            return
+        except _ClientGone:
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_body(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _limited(self, receive: Receive) -> Receive:
         received = 0
 
         async def limited_receive() -> Message:
@@ -306,4 +349,26 @@ class BodyLimitMiddleware:
                     raise StarletteHTTPException(413)
             return message
 
-        await self.app(scope, limited_receive, send)
+        return limited_receive
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class _ClientGone(Exception):
+    pass
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The buffered body as one message; afterwards the real channel (for disconnects)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
