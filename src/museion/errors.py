@@ -8,12 +8,15 @@ DomainError (500)
   Unprocessable ....... 422  invalid input or a refused business rule
   TooManyRequests ..... 429  rate limit (reserved)
   Busy ................ 503  lock timeout, or a lost database connection; try again shortly
-framework errors: 404 unknown route, 405 wrong method, 413 body too large, 422 validation
+framework errors: 404 unknown route, 405 wrong method, 408 body too slow, 413 body too
+large, 422 validation and unreadable bodies (not UTF-8, nested too deep)
+anything else: 500 {"error": "internal error", "request_id": ...}, logged with that id
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -116,6 +119,12 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:
+        # FastAPI's "error parsing the body": bytes that are not UTF-8, or JSON nested deeper
+        # than the parser goes. Invalid input like any other, so 422 like malformed JSON.
+        return error_response(
+            422, "request body is not valid JSON (UTF-8 text, nested at most a few levels)"
+        )
     messages = {404: "not found", 405: "method not allowed", 413: "request body too large"}
     message = messages.get(exc.status_code, exc.detail)
     return error_response(exc.status_code, str(message), headers=getattr(exc, "headers", None))
@@ -136,7 +145,15 @@ async def _database_busy(request: Request, exc: DBAPIError) -> JSONResponse:
     raise exc
 
 
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    # A bug: the client gets an id to quote, the log gets the traceback under the same id.
+    request_id = uuid.uuid4().hex
+    log.error("internal error, request_id=%s", request_id, exc_info=exc)
+    return JSONResponse({"error": "internal error", "request_id": request_id}, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

@@ -31,6 +31,7 @@ Text = str | dict[str, str | None] | None
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -193,8 +194,47 @@ def _date_in_range(value: date) -> date:
     return value
 
 
+def _iso_datetime_text(value: object) -> object:
+    # Pydantic reads numbers as Unix time; a go~mus time is ISO 8601 text.
+    if not isinstance(value, str | datetime):
+        raise ValueError("time must be ISO 8601 text, e.g. 2027-01-13T10:30:00+01:00")
+    return value
+
+
+def _datetime_in_range(value: datetime) -> datetime:
+    # Checked before any zone conversion: 9999-12-31T23:59-14:00 would overflow it.
+    if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+        raise ValueError(f"time must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded anywhere (the
+    # database, a mail, a PDF): refused here, before anything is stored.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    if SURROGATE.search(value):
+        raise ValueError("must be valid Unicode (an unpaired surrogate was sent)")
+    return value
+
+
+def _not_a_boolean(value: object) -> object:
+    # JSON true is not the number 1 (pydantic would take it as one).
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
 ApiDate = Annotated[date, BeforeValidator(_iso_date_text), AfterValidator(_date_in_range)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Every time in a request body: ISO 8601 text within the dates the API knows.
+ApiDateTime = Annotated[
+    datetime, BeforeValidator(_iso_datetime_text), AfterValidator(_datetime_in_range)
+]
+# Every free-text field of every request body is this type, with its own length bounds.
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+# Every integer of every request body: booleans are refused.
+Integer = Annotated[int, BeforeValidator(_not_a_boolean)]
+Id = Annotated[Integer, Field(ge=1, le=MAX_ID)]
 # A record id in the path; anything else (text, 0, too big) is a 404 like an unknown id.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from museion.db import MAX_ID
+from museion.web import ApiDateTime, Id, Integer
 
 # Entry times as keys: ISO 8601 with offset in the instance zone ("2016-07-06T11:00:00+02:00").
 # The calendar with depth=all writes them like go~mus does there: "2016-07-06 11:00:00 +0200".
 CALENDAR_TIME = "%Y-%m-%d %H:%M:%S %z"
 MAX_QUANTITY = 10_000
+Quantity = Annotated[Integer, Field(ge=1, le=MAX_QUANTITY)]
 
 
 class CapacityEnvelope(BaseModel):
@@ -49,9 +51,9 @@ class TicketCalendarAllEnvelope(BaseModel):
 class ReservationIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    ticket_id: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    start_at: datetime
+    ticket_id: Id
+    quantity: Quantity
+    start_at: ApiDateTime
 
 
 class ReservationCreate(BaseModel):
@@ -59,7 +61,7 @@ class ReservationCreate(BaseModel):
 
 
 class ReservationChange(BaseModel):
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: Quantity
 
 
 class ReservationUpdate(BaseModel):

@@ -4,7 +4,7 @@ The fixed path /orders/barcode/... comes before /orders/{id}."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
 
@@ -16,6 +16,7 @@ from museion.orders.models import ShownOrder
 from museion.orders.schemas import (
     AttendeeIn,
     CancellationIn,
+    CustomerIn,
     EventItemIn,
     FlatItemIn,
     OrderCreate,
@@ -98,6 +99,10 @@ def _attendees(given: list[AttendeeIn] | None) -> list[Attendee] | None:
     return [Attendee(name=a.name, surname=a.surname) for a in given]
 
 
+def _customer(given: CustomerIn | None) -> dict[str, Any] | None:
+    return None if given is None else given.model_dump(mode="json", exclude_unset=True)
+
+
 def _request(body: OrderCreate) -> OrderRequest:
     if body.order is not None:
         new = body.order
@@ -106,14 +111,14 @@ def _request(body: OrderCreate) -> OrderRequest:
             total=new.total,
             comment=new.comment,
             reference=new.reference,
-            customer=new.customer,
+            customer=_customer(new.customer),
         )
     return OrderRequest(
         lines=[_line(item) for item in body.items or []],
         total=body.total,
         comment=body.comment,
         reference=body.reference,
-        customer=body.customer,
+        customer=_customer(body.customer),
     )
 
 

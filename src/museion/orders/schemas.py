@@ -5,21 +5,86 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
-from museion.availability.schemas import MAX_QUANTITY
+from museion.availability.schemas import MAX_QUANTITY, Quantity
 from museion.catalogue.schemas import LocationOut
-from museion.db import MAX_ID
 from museion.orders.models import ItemType, ShownBarcode, ShownItem, ShownLocation, ShownOrder
-from museion.web import Meta, Render, Text
+from museion.web import ApiDateTime, Id, Integer, Meta, PlainText, Render, Text
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
-Token = Annotated[str, Field(min_length=1, max_length=64)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Note = Annotated[str, Field(max_length=5000)]
+Count = Annotated[Integer, Field(ge=0, le=MAX_QUANTITY)]
+# Reservation and order tokens are URL-safe text (see availability.reservations, new_token).
+Token = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Name = Annotated[PlainText, Field(min_length=1, max_length=200)]
+Note = Annotated[PlainText, Field(max_length=5000)]
+Cents = Annotated[Integer, Field(ge=0, le=10**12)]
 MAX_ITEMS = 100
-MAX_CENTS = 10**12
+# A customer record is the seller's free-form data about the buyer, within these bounds.
+CUSTOMER_FIELDS = 50
+CUSTOMER_DEPTH = 3
+CUSTOMER_TEXT = 1000
+
+
+def _one_address(value: str) -> str:
+    # One address, never a list: a comma list must not fan a confirmation mail out.
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"must be one valid e-mail address ({exc})") from exc
+
+
+Email = Annotated[PlainText, Field(max_length=254), AfterValidator(_one_address)]
+
+
+def _customer_value(value: Any, where: str, depth: int) -> None:
+    if isinstance(value, str):
+        _plain_text_of(value, where)
+    elif isinstance(value, dict | list):
+        if depth >= CUSTOMER_DEPTH:
+            raise ValueError(f"{where}: nested too deep")
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        if len(value) > CUSTOMER_FIELDS:
+            raise ValueError(f"{where}: at most {CUSTOMER_FIELDS} entries")
+        for key, item in pairs:
+            _customer_value(item, f"{where}.{key}", depth + 1)
+
+
+def _plain_text_of(value: str, where: str) -> None:
+    if len(value) > CUSTOMER_TEXT:
+        raise ValueError(f"{where}: at most {CUSTOMER_TEXT} characters")
+    try:
+        TypeAdapter(PlainText).validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(
+            f"{where}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
+        ) from exc
+
+
+class CustomerIn(BaseModel):
+    """The buyer as the seller knows them; `email` receives the confirmation."""
+
+    model_config = ConfigDict(extra="allow")
+
+    email: Email | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> CustomerIn:
+        extra = self.model_extra or {}
+        if len(extra) >= CUSTOMER_FIELDS:
+            raise ValueError(f"customer: at most {CUSTOMER_FIELDS} fields")
+        for key, value in extra.items():
+            _plain_text_of(key, "customer field name")
+            _customer_value(value, key, 1)
+        return self
 
 
 class AttendeeIn(BaseModel):
@@ -37,10 +102,12 @@ class TicketAttributesIn(BaseModel):
 
     id: Id
     quantity: Quantity
-    time: datetime
+    time: ApiDateTime
     reservations: list[Token] = Field(default_factory=list, max_length=100)
     attendees: list[AttendeeIn] | None = Field(None, max_length=MAX_QUANTITY)
-    sub_ticket_times: dict[str, datetime] | None = Field(None, max_length=20)
+    sub_ticket_times: dict[Annotated[PlainText, Field(max_length=20)], ApiDateTime] | None = Field(
+        None, max_length=20
+    )
 
 
 class EventAttributesIn(BaseModel):
@@ -49,9 +116,7 @@ class EventAttributesIn(BaseModel):
     id: Id
     quantity: Quantity | None = None
     # {"<scale price id>": quantity}
-    quantities: dict[Id, Annotated[int, Field(ge=0, le=MAX_QUANTITY)]] | None = Field(
-        None, max_length=50
-    )
+    quantities: dict[Id, Count] | None = Field(None, max_length=50)
     seats: list[SeatIn] | None = Field(None, max_length=1000)
 
 
@@ -76,12 +141,10 @@ class FlatItemIn(BaseModel):
     date_id: Id | None = None
     ticket_id: Id | None = None
     quantity: Quantity | None = None
-    quantities: dict[Id, Annotated[int, Field(ge=0, le=MAX_QUANTITY)]] | None = Field(
-        None, max_length=50
-    )
+    quantities: dict[Id, Count] | None = Field(None, max_length=50)
     seats: list[SeatIn] | None = Field(None, max_length=1000)
-    time: datetime | None = None
-    start_at: datetime | None = None
+    time: ApiDateTime | None = None
+    start_at: ApiDateTime | None = None
     reservations: list[Token] = Field(default_factory=list, max_length=100)
     attendees: list[AttendeeIn] | None = Field(None, max_length=MAX_QUANTITY)
 
@@ -102,10 +165,10 @@ class NewOrderIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     items: list[FlatItemIn] = Field(max_length=MAX_ITEMS)
-    customer: dict[str, Any] | None = None
+    customer: CustomerIn | None = None
     comment: Note | None = None
     reference: Note | None = None
-    total: Annotated[int, Field(ge=0, le=MAX_CENTS)] | None = None
+    total: Cents | None = None
 
 
 class OrderCreate(BaseModel):
@@ -117,9 +180,21 @@ class OrderCreate(BaseModel):
     comment: Note | None = None
     reference: Note | None = None
     items: list[ItemIn] | None = Field(None, max_length=MAX_ITEMS)
-    total: Annotated[int, Field(ge=0, le=MAX_CENTS)] | None = None
-    customer: dict[str, Any] | None = None
+    total: Cents | None = None
+    customer: CustomerIn | None = None
     order: NewOrderIn | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> OrderCreate:
+        top_level = ("items", "total", "customer", "comment", "reference")
+        if self.order is not None and any(getattr(self, name) is not None for name in top_level):
+            raise ValueError(
+                "send either the order object or top-level items, total, customer, comment "
+                "and reference, not both"
+            )
+        if self.order is None and self.items is None:
+            raise ValueError("an order needs items (or the order object)")
+        return self
 
 
 class CancellationIn(BaseModel):
@@ -174,7 +249,7 @@ class TicketItemAttributesOut(BaseModel):
     barcodes: list[BarcodeOut]
     after_sale_information: Text
     # Combined tickets: the entry time of each sub ticket (go~mus sub_ticket_times).
-    sub_ticket_times: dict[str, datetime] | None
+    sub_ticket_times: dict[Annotated[PlainText, Field(max_length=20)], ApiDateTime] | None
 
 
 class EventItemAttributesOut(BaseModel):

@@ -27,6 +27,7 @@ from museion.catalogue.events.models import DateStatus
 from museion.catalogue.models import Location
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Attendees
+from museion.db import MAX_ID
 from museion.errors import NotFound, Unprocessable
 from museion.orders import documents, mail, queries
 from museion.orders.barcodes import new_code
@@ -505,7 +506,10 @@ class _Ref:
 
     @classmethod
     def of(cls, ref: str) -> _Ref:
-        return cls(order_id=int(ref)) if ref.isdigit() and len(ref) < 19 else cls(token=ref)
+        # Digits past the id column's range name no order (and must not reach PostgreSQL's int4).
+        if ref.isdigit() and len(ref) <= len(str(MAX_ID)) and int(ref) <= MAX_ID:
+            return cls(order_id=int(ref))
+        return cls(token=ref)
 
 
 def get_order(session: Session, principal: Principal, ref: str) -> ShownOrder:
