@@ -18,6 +18,7 @@ from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
+from museion.catalogue.shops.routes import router as shop_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         events_router,
         tickets_router,
         lookups_router,
+        shop_router,
     )
     for router in routers:
         api.include_router(router)

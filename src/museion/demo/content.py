@@ -1033,3 +1033,73 @@ EXHIBITIONS: list[dict[str, Any]] = [
         "time_frames": [["Y+1-01-15 10:00", "Y+1-04-30 17:00"]],
     },
 ]
+
+# The shop of the association: one shop, the instance's default, with its own wording for every
+# standard interface text and some longer content. Museums are listed in shop order.
+
+SHOP: dict[str, Any] = {
+    "host": "shop.museion.invalid",
+    "name": {"de": "Ticketshop der Museen an der Spree", "en": "Ticket shop of the Spree Museums"},
+    "config": {"capacity_display": "exact", "capacity_low_threshold": 10},
+    "settings": {
+        "show_free_seats": True,
+        "max_tickets_per_order": 20,
+        "guest_checkout": True,
+        "terms_required": True,
+        "checkout_required_fields": ["customer_salutation_id", "name", "surname", "email"],
+    },
+    "translations": {
+        "calendar_empty": {
+            "de": "An diesem Tag finden keine Veranstaltungen statt. Bitte wählen Sie einen anderen Tag.",
+            "en": "There are no events on this day. Please choose another day.",
+        },
+        "no_tickets": {
+            "de": "Für diesen Tag sind online keine Tickets mehr erhältlich – fragen Sie gern an der Kasse.",
+            "en": "No more tickets are available online for this day – please ask at the ticket desk.",
+        },
+        "sold_out": {"de": "Ausgebucht", "en": "Fully booked"},
+        "time_slot_title": {"de": "Ihr Einlass-Zeitfenster", "en": "Your admission time slot"},
+        "free_seats": {"de": "noch {count} Plätze frei", "en": "{count} places left"},
+        "book_button": {"de": "Jetzt buchen", "en": "Book now"},
+        "cart_title": {"de": "Ihr Warenkorb", "en": "Your basket"},
+        "cart_empty": {
+            "de": "Ihr Warenkorb ist noch leer.",
+            "en": "Your basket is still empty.",
+        },
+        "cart_product": {"de": "Angebot", "en": "Item"},
+        "cart_quantity": {"de": "Anzahl", "en": "Quantity"},
+        "cart_price": {"de": "Einzelpreis", "en": "Unit price"},
+        "cart_total": {"de": "Summe", "en": "Total"},
+        "checkout_button": {"de": "Weiter zur Kasse", "en": "Proceed to checkout"},
+        "not_found_title": {
+            "de": "Diese Seite gibt es leider nicht",
+            "en": "Sorry, this page does not exist",
+        },
+        "error_title": {
+            "de": "Da ist etwas schiefgegangen",
+            "en": "Something went wrong",
+        },
+    },
+    "content": {
+        "welcome_text": {
+            "de": "Willkommen im gemeinsamen Ticketshop der vier Museen an der Spree. Zeitfenstertickets sichern Ihnen den Einlass ohne Wartezeit.",
+            "en": "Welcome to the joint ticket shop of the four Spree Museums. Timed tickets get you in without queuing.",
+        },
+        "checkout_note": {
+            "de": "Ihre Tickets erhalten Sie nach dem Kauf per E-Mail als PDF. Bitte halten Sie sie beim Einlass bereit.",
+            "en": "You will receive your tickets as a PDF by e-mail after your purchase. Please have them ready at the entrance.",
+        },
+        "imprint_url": {
+            "de": "https://museion.invalid/impressum",
+            "en": "https://museion.invalid/en/imprint",
+        },
+        "privacy_url": {
+            "de": "https://museion.invalid/datenschutz",
+            "en": "https://museion.invalid/en/privacy",
+        },
+        "terms_url": {
+            "de": "https://museion.invalid/agb",
+            "en": "https://museion.invalid/en/terms",
+        },
+    },
+}

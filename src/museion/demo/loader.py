@@ -16,6 +16,7 @@ from museion.catalogue.exhibitions.models import Exhibition, ExhibitionTimeFrame
 from museion.catalogue.lookups.models import Country
 from museion.catalogue.models import Location, Picture
 from museion.catalogue.museums.models import Museum, OpeningException, OpeningHour
+from museion.catalogue.shops.models import Shop, ShopText, ShopTextKind
 from museion.db import Base
 from museion.demo import content
 from museion.demo.events import DemoEvents, load_demo_events, write_event_placeholder_pictures
@@ -49,6 +50,7 @@ class DemoInstance:
     tokens: dict[str, str] = field(default_factory=dict)  # secret -> access
     events: DemoEvents | None = None
     tickets: DemoTickets | None = None
+    shop_id: int | None = None
 
 
 def holds_demo_data(session: Session) -> bool:
@@ -86,6 +88,10 @@ def load_demo(
         demo.exhibition_ids.append(exhibition.id)
     demo.events = load_demo_events(session, museum_ids=demo.museum_ids, today=today, zone=zone)
     demo.tickets = load_demo_tickets(session, museum_ids=demo.museum_ids, today=today)
+    shop = _shop(content.SHOP)
+    session.add(shop)
+    session.flush()
+    demo.shop_id = shop.id
     for secret, access, museum_key, name in DEMO_TOKENS:
         museum_ids = [demo.museum_ids[museum_key]] if museum_key else []
         tokens.create_token(session, access=access, name=name, museum_ids=museum_ids, secret=secret)
@@ -114,6 +120,22 @@ def _museum(spec: dict[str, Any], countries: dict[str, int], year: int) -> Museu
             if hours
         ],
         opening_exceptions=[_exception(e, year) for e in spec["opening_exceptions"]],
+    )
+
+
+def _shop(spec: dict[str, Any]) -> Shop:
+    texts = [
+        ShopText(kind=kind, key=key, text=text)
+        for kind in ShopTextKind
+        for key, text in spec[kind.value].items()
+    ]
+    return Shop(
+        host=spec["host"],
+        is_default=True,
+        name=spec["name"],
+        config=spec["config"],
+        settings=spec["settings"],
+        texts=texts,
     )
 
 

@@ -23,6 +23,7 @@ def import_models() -> None:
     from museion.catalogue.exhibitions import models as _exhibitions  # noqa: F401
     from museion.catalogue.lookups import models as _lookups  # noqa: F401
     from museion.catalogue.museums import models as _museums  # noqa: F401
+    from museion.catalogue.shops import models as _shops  # noqa: F401
     from museion.catalogue.tickets import models as _tickets  # noqa: F401
     from museion.orders import models as _orders  # noqa: F401
     from museion.system import models as _system  # noqa: F401
