@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
+from pydantic import ValidationError
 
 from museion.catalogue.pictures import (
     FORMATS,
@@ -17,6 +18,7 @@ from museion.catalogue.pictures import (
     render_picture,
     store_picture,
 )
+from museion.config import Settings
 
 
 def _mtimes(media: Path, filename: str) -> dict[str, int]:
@@ -137,3 +139,12 @@ def test_fallback_picture_is_named_after_its_content(tmp_path: Path) -> None:
     own = tmp_path / "own.png"
     Image.new("RGB", (300, 200), "purple").save(own)
     assert fallback_picture(own).filename != shipped.filename
+
+
+def test_a_fallback_that_is_not_an_image_stops_the_instance(tmp_path: Path) -> None:
+    not_an_image = tmp_path / "notes.jpg"
+    not_an_image.write_text("just text")
+    with pytest.raises(UnidentifiedImageError):
+        fallback_picture(not_an_image)
+    with pytest.raises(ValidationError, match="fallback_picture"):
+        Settings(_env_file=None, fallback_picture=tmp_path / "missing.png")  # type: ignore[call-arg]

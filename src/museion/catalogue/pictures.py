@@ -53,20 +53,29 @@ def store_picture(media_dir: Path, filename: str, image: Image.Image) -> None:
     rendition from it. Storing the same image again changes no file."""
     original = _checked_path(media_dir, ORIGINAL, filename)
     encoded = _jpeg(_normalized(image))
-    if not original.is_file() or original.read_bytes() != encoded:
+    renew = not original.is_file() or original.read_bytes() != encoded
+    if renew:
         _write_atomically(original, encoded)
-    render_picture(media_dir, filename)
+    # A new original renews every rendition, whatever the clock granularity of the file system.
+    _render(media_dir, filename, renew=renew)
 
 
 def render_picture(media_dir: Path, filename: str) -> None:
     """Make each rendition of a stored original that is missing, older than the original or
     of another size."""
+    _render(media_dir, filename, renew=False)
+
+
+def _render(media_dir: Path, filename: str, *, renew: bool) -> None:
     original = _checked_path(media_dir, ORIGINAL, filename)
     changed_at = original.stat().st_mtime_ns
+    targets = [
+        (_checked_path(media_dir, fmt, filename), size) for fmt, size in RENDITION_SIZES.items()
+    ]
     stale = [
         (target, size)
-        for fmt, size in RENDITION_SIZES.items()
-        if not _up_to_date(target := _checked_path(media_dir, fmt, filename), size, changed_at)
+        for target, size in targets
+        if renew or not _up_to_date(target, size, changed_at)
     ]
     if not stale:
         return
@@ -92,6 +101,8 @@ def fallback_picture(configured: Path | None) -> FallbackPicture:
     source = configured or Path(
         str(resources.files("museion.catalogue") / "data" / _DEFAULT_FALLBACK)
     )
+    with Image.open(source) as image:  # not an image: the instance does not start
+        image.verify()
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     return FallbackPicture(source, f"fallback-{digest}.jpg")
 
