@@ -93,7 +93,8 @@ def test_demo_refreshes_and_serves_the_demo_museums(
         teaser = museums["museums"][0]["picture"]["teaser"]
         picture = httpx.get(teaser)
         assert picture.status_code == 200
-        assert picture.text.startswith("<svg")
+        assert picture.headers["content-type"] == "image/jpeg"
+        assert picture.content.startswith(b"\xff\xd8")  # a JPEG
         user = httpx.get(f"{url}/api/v4/whoami", headers={"Authorization": "Bearer demo-user"})
         assert user.json() == {"access": "user", "museums": []}
 

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
-from fastapi.staticfiles import StaticFiles
 
 from museion import __version__
 from museion.auth import BEARER_SCHEME, get_principal
@@ -19,6 +18,8 @@ from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
 from museion.catalogue.shops.routes import router as shop_router
+from museion.catalogue.pictures import fallback_picture
+from museion.catalogue.routes import MediaFiles
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.errors import install_error_handlers
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    fallback = fallback_picture(settings.fallback_picture)
+    app.state.fallback_picture = fallback.filename
 
     install_error_handlers(app)
     if settings.cache_seconds > 0:
@@ -128,7 +131,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         api.include_router(router)
     app.include_router(api)
 
-    app.mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media")
+    app.mount("/media", MediaFiles(settings.media_dir, fallback), name="media")
 
     _declare_bearer_tokens(app)
 

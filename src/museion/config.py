@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, FilePath, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         "default: taken from each request.",
     )
     media_dir: Path = Field(Path("./media"), description="Folder served under `/media`.")
+    fallback_picture: FilePath | None = Field(
+        None,
+        description="Image (any format Pillow reads) that objects without a picture of their "
+        "own show, in every format; default: a neutral grey picture shipped with museion.",
+    )
     per_page_public: int = Field(25, ge=1, le=1000, description="Largest page without a token.")
     per_page_max: int = Field(100, ge=1, le=1000, description="Largest page with a token.")
     cors_origins: Annotated[list[str], NoDecode] = Field(

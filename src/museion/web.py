@@ -57,6 +57,8 @@ class Render:
     fallbacks: tuple[str, ...]
     zone: ZoneInfo
     media_url: str
+    # File name of the instance's fallback picture (museion.catalogue.pictures), set by create_app.
+    fallback_picture: str
 
     def text(self, value: dict[str, str | None] | None) -> Text:
         """One locale: the translation, else the first configured locale that has one.
@@ -119,6 +121,7 @@ async def get_render(
         fallbacks=tuple(settings.locales),
         zone=settings.zone,
         media_url=base.rstrip("/") + "/media",
+        fallback_picture=request.app.state.fallback_picture,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from museion.catalogue.pictures import fallback_picture
 from museion.demo.loader import DemoInstance
 from tests.conftest import bearer, demo_year
 
@@ -160,7 +161,8 @@ def test_exhibition_with_its_own_venue_reports_that_location(client: TestClient)
     item = client.get("/api/v4/exhibitions?q=Am Wasser gebaut").json()["exhibitions"][0]
     detail = client.get(f"/api/v4/exhibitions/{item['id']}").json()["exhibition"]
     assert detail["location"]["street"] == "Osthafenkai 3"
-    assert detail["picture"]["teaser"] is None
+    # No picture of its own: the fallback picture, with null texts.
+    assert detail["picture"]["teaser"].endswith(f"/media/teaser/{fallback_picture(None).filename}")
     assert detail["picture"]["title"] is None
 
 

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from museion.catalogue.pictures import fallback_picture
 from museion.demo.loader import DemoInstance
 from tests.conftest import bearer, demo_year
 
+TEXT_KEYS = {"title", "description", "copyright_info"}
 PICTURE_KEYS = {
     "title",
     "description",
@@ -44,15 +46,20 @@ def test_museum_list_items_have_the_reference_fields(client: TestClient) -> None
     museum = client.get("/api/v4/museums").json()["museums"][0]
     assert set(museum) == {"id", "title", "sub_title", "picture"}
     assert set(museum["picture"]) == PICTURE_KEYS
-    assert museum["picture"]["teaser"].endswith("/media/teaser/kunsthalle.svg")
-    assert museum["picture"]["detail_3x2"].endswith("/media/detail_3x2/kunsthalle.svg")
+    assert museum["picture"]["teaser"].endswith("/media/teaser/kunsthalle.jpg")
+    assert museum["picture"]["detail_3x2"].endswith("/media/detail_3x2/kunsthalle.jpg")
 
 
-def test_museum_without_picture_still_has_a_picture_object(
+def test_museum_without_picture_shows_the_fallback_picture(
     client: TestClient, demo: DemoInstance
 ) -> None:
     museum = client.get(f"/api/v4/museums/{demo.museum_ids['stadtmuseum']}").json()["museum"]
-    assert museum["picture"] == dict.fromkeys(PICTURE_KEYS)
+    fallback = fallback_picture(None).filename
+    assert museum["picture"] == {
+        "title": None,
+        "description": None,
+        "copyright_info": None,
+    } | {key: f"http://testserver/media/{key}/{fallback}" for key in PICTURE_KEYS - TEXT_KEYS}
 
 
 def test_museum_detail_has_description_content_and_location(
@@ -88,7 +95,7 @@ def test_picture_urls_follow_the_configured_public_url(
     settings.public_url = "https://tickets.example.org/"
     museum = client.get(f"/api/v4/museums/{demo.museum_ids['kunsthalle']}").json()["museum"]
     assert (
-        museum["picture"]["original"] == "https://tickets.example.org/media/original/kunsthalle.svg"
+        museum["picture"]["original"] == "https://tickets.example.org/media/original/kunsthalle.jpg"
     )
 
 

@@ -6,34 +6,35 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from museion.catalogue.pictures import FORMATS
 from museion.web import Render, Text
 
 if TYPE_CHECKING:
     from museion.catalogue.models import Location, Picture
 
-PICTURE_FORMATS = ("original", "teaser", "preview", "article", "detail")
-
 
 class PictureOut(BaseModel):
-    """Always present: a record without a picture gets null URLs, so strict clients keep working."""
+    """Always present, every URL a string that serves an image: a record without a picture
+    shows the instance's fallback picture, with null texts as go~mus shows its grey stand-in
+    (`hintergrund_grau.jpg` in museums.md)."""
 
     title: Text = None
     description: Text = None
     copyright_info: Text = None
-    original: str | None = None
-    teaser: str | None = None
-    preview: str | None = None
-    article: str | None = None
-    detail: str | None = None
-    teaser_3x2: str | None = None
-    preview_3x2: str | None = None
-    article_3x2: str | None = None
-    detail_3x2: str | None = None
+    original: str
+    teaser: str
+    preview: str
+    article: str
+    detail: str
+    teaser_3x2: str
+    preview_3x2: str
+    article_3x2: str
+    detail_3x2: str
 
     @classmethod
     def build(cls, picture: Picture | None, render: Render) -> PictureOut:
         if picture is None:
-            return cls()
+            return cls(**picture_urls(render.fallback_picture, render.media_url))
         return cls(
             title=render.text(picture.title),
             description=render.text(picture.description),
@@ -43,14 +44,10 @@ class PictureOut(BaseModel):
 
 
 def picture_urls(filename: str, media_url: str) -> dict[str, str]:
+    """One URL per format; an image hosted elsewhere (an http(s) URL) stands for every format."""
     if filename.startswith(("http://", "https://")):
-        return {fmt: filename for fmt in PictureOut.model_fields if fmt not in _TEXT_FIELDS}
-    urls = {fmt: f"{media_url}/{fmt}/{filename}" for fmt in PICTURE_FORMATS}
-    urls |= {f"{fmt}_3x2": f"{media_url}/{fmt}_3x2/{filename}" for fmt in PICTURE_FORMATS[1:]}
-    return urls
-
-
-_TEXT_FIELDS = {"title", "description", "copyright_info"}
+        return dict.fromkeys(FORMATS, filename)
+    return {fmt: f"{media_url}/{fmt}/{filename}" for fmt in FORMATS}
 
 
 class LocationOut(BaseModel):

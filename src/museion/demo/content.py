@@ -40,7 +40,7 @@ MUSEUMS: list[dict[str, Any]] = [
             },
         },
         "picture": {
-            "filename": "kunsthalle.svg",
+            "filename": "kunsthalle.jpg",
             "title": {
                 "de": "Die Kunsthalle vom Wasser aus",
                 "en": "The Art Hall seen from the water",
@@ -125,7 +125,7 @@ MUSEUMS: list[dict[str, Any]] = [
             },
         },
         "picture": {
-            "filename": "naturkunde.svg",
+            "filename": "naturkunde.jpg",
             "title": {
                 "de": "Die große Halle mit dem Walskelett",
                 "en": "The great hall with the whale skeleton",
@@ -281,7 +281,7 @@ MUSEUMS: list[dict[str, Any]] = [
             },
         },
         "picture": {
-            "filename": "werkraum.svg",
+            "filename": "werkraum.jpg",
             "title": {"de": "Der alte Kornspeicher", "en": "The old granary"},
             "description": {
                 "de": "Der Speicher von 1911 wurde 2016 behutsam zum Museum umgebaut.",
@@ -359,7 +359,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "sammlung.svg",
+            "filename": "sammlung.jpg",
             "title": {"de": "Blick in den Sammlungssaal", "en": "View of the collection gallery"},
             "description": {
                 "de": "Der große Saal im ersten Obergeschoss.",
@@ -413,7 +413,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": True,
         "picture": {
-            "filename": "licht-der-grossstadt.svg",
+            "filename": "licht-der-grossstadt.jpg",
             "title": {"de": "Friedrichstraße bei Nacht", "en": "Friedrichstraße at night"},
             "description": {
                 "de": "Ausschnitt aus einem Pastell von 1912 (Sammlung Hartwig).",
@@ -468,7 +468,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "ueber-die-linie.svg",
+            "filename": "ueber-die-linie.jpg",
             "title": {"de": "Wandzeichnung im Oktogon", "en": "Wall drawing in the octagon"},
             "description": {
                 "de": "Kohle auf Putz, sieben Meter breit.",
@@ -567,7 +567,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": True,
         "picture": {
-            "filename": "welt-der-arten.svg",
+            "filename": "welt-der-arten.jpg",
             "title": {"de": "Die Wand der Vielfalt", "en": "The Wall of Diversity"},
             "description": {
                 "de": "Präparate von Vögeln, Säugetieren und Insekten auf vier Ebenen.",
@@ -614,7 +614,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": True,
         "picture": {
-            "filename": "eiszeit.svg",
+            "filename": "eiszeit.jpg",
             "title": {"de": "Mammutstoßzahn aus Spandau", "en": "Mammoth tusk from Spandau"},
             "description": {
                 "de": "Gefunden 1998 beim Bau einer Tiefgarage.",
@@ -699,7 +699,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "meteoriten.svg",
+            "filename": "meteoriten.jpg",
             "title": {
                 "de": "Eisenmeteorit, angeschliffen",
                 "en": "Iron meteorite, polished section",
@@ -754,7 +754,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "fischerdorf.svg",
+            "filename": "fischerdorf.jpg",
             "title": {
                 "de": "Modell der Altstadt um 1750",
                 "en": "Model of the old town around 1750",
@@ -808,7 +808,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": True,
         "picture": {
-            "filename": "hauptmann.svg",
+            "filename": "hauptmann.jpg",
             "title": {
                 "de": "Karikatur aus einer Londoner Zeitschrift",
                 "en": "Cartoon from a London magazine",
@@ -856,7 +856,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "waescherei.svg",
+            "filename": "waescherei.jpg",
             "title": {"de": "Mangelstube, um 1925", "en": "Ironing room, around 1925"},
             "description": {
                 "de": "Glasplattennegativ aus dem Museumsarchiv.",
@@ -913,7 +913,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": False,
         "picture": {
-            "filename": "dinge-des-alltags.svg",
+            "filename": "dinge-des-alltags.jpg",
             "title": {"de": "Regal der Küchengeräte", "en": "Shelf of kitchen appliances"},
             "description": {
                 "de": "Mixer, Waagen und Kaffeemühlen aus sieben Jahrzehnten.",
@@ -960,7 +960,7 @@ EXHIBITIONS: list[dict[str, Any]] = [
         },
         "featured": True,
         "picture": {
-            "filename": "rechnen.svg",
+            "filename": "rechnen.jpg",
             "title": {"de": "Sprossenradmaschine, 1928", "en": "Pinwheel calculator, 1928"},
             "description": {
                 "de": "Leihgabe eines Potsdamer Sammlers.",

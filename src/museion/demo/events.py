@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import count
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,7 +45,6 @@ from museion.catalogue.exhibitions.models import Exhibition
 from museion.catalogue.lookups.models import Country
 from museion.catalogue.models import Location, Picture
 from museion.demo import content
-from museion.demo.pictures import PICTURE_SIZES, placeholder_svg
 
 Text = dict[str, str | None]
 
@@ -412,7 +410,7 @@ class EventSpec:
 
 
 def _picture(slug: str, title: Text, description: Text, credit: Text) -> PictureSpec:
-    return PictureSpec(f"event-{slug}.svg", title, description, credit)
+    return PictureSpec(f"event-{slug}.jpg", title, description, credit)
 
 
 KUNSTHALLE_EVENTS: list[EventSpec] = [
@@ -1297,16 +1295,3 @@ def _booking_level(n: int, days_ahead: int, seats_max: int) -> int:
         share = 10 if n % 9 == 4 else 0
     booked = seats_max * share // 100
     return booked if days_ahead < 0 else min(booked, seats_max - 1)
-
-
-def write_event_placeholder_pictures(media_dir: Path) -> None:
-    """SVG stand-ins for the event pictures (`loader.write_placeholder_pictures` does the
-    museums' and exhibitions'), so that the demo's event image URLs resolve."""
-    for spec in EVENTS:
-        if spec.picture is None:
-            continue
-        label = spec.picture.title["de"] or spec.picture.filename
-        for fmt, (width, height) in PICTURE_SIZES.items():
-            target = media_dir / fmt / spec.picture.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(placeholder_svg(label, width, height))

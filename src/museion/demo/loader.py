@@ -19,8 +19,8 @@ from museion.catalogue.museums.models import Museum, OpeningException, OpeningHo
 from museion.catalogue.shops.models import Shop, ShopText, ShopTextKind
 from museion.db import Base
 from museion.demo import content
-from museion.demo.events import DemoEvents, load_demo_events, write_event_placeholder_pictures
-from museion.demo.pictures import PICTURE_SIZES, placeholder_svg
+from museion.demo.events import DemoEvents, load_demo_events
+from museion.demo.pictures import write_demo_pictures
 from museion.demo.tickets import DemoTickets, load_demo_tickets
 from museion.system.cache import catalogue_changed
 from museion.system.models import InstanceSetting
@@ -100,8 +100,7 @@ def load_demo(
     session.flush()
     catalogue_changed(session)
     if media_dir is not None:
-        write_placeholder_pictures(media_dir)
-        write_event_placeholder_pictures(media_dir)
+        write_demo_pictures(media_dir)
     return demo
 
 
@@ -210,15 +209,3 @@ def _relative(value: str, year: int, zone: ZoneInfo) -> datetime:
     offset, month, day, hour, minute = match.groups()
     local = datetime(year + int(offset or 0), int(month), int(day), int(hour), int(minute))
     return local.replace(tzinfo=zone)
-
-
-def write_placeholder_pictures(media_dir: Path) -> None:
-    """Simple SVG stand-ins for every picture format, so the demo's image URLs resolve."""
-    specs = [m["picture"] for m in content.MUSEUMS] + [e["picture"] for e in content.EXHIBITIONS]
-    for spec in filter(None, specs):
-        for fmt, (width, height) in PICTURE_SIZES.items():
-            target = media_dir / fmt / spec["filename"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(
-                placeholder_svg(spec["title"]["de"] or spec["filename"], width, height)
-            )
