@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from museion import __version__
-from museion.auth import BEARER_SCHEME, get_principal
+from museion.auth import get_principal
 from museion.availability.routes import router as tickets_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
@@ -20,6 +20,7 @@ from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
 from museion.config import Settings, get_settings
 from museion.db import Database
+from museion.docs import SWAGGER_UI_PARAMETERS, document_api
 from museion.errors import install_error_handlers
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
@@ -32,6 +33,7 @@ API_PREFIX = "/api/v4"
 POSTGRES_WRITERS = 8
 # No go~mus request comes near this; anything larger is refused before it is parsed.
 MAX_BODY_BYTES = 1024 * 1024
+DOCS_ASSETS = "/api/docs/assets"
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -43,22 +45,6 @@ museion speaks the **go~mus API v4**: point a go~mus client at this server and i
 * `locale=en` picks a language; `locale[]=de&locale[]=en` (user tokens) returns all at once.
 * Errors are `{"error": "..."}`, with `errors: [...]` when several fields failed.
 """
-
-
-def _declare_bearer_tokens(app: FastAPI) -> None:
-    """Every endpoint takes an optional bearer token: one security scheme for the whole API."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            schema.setdefault("components", {})["securitySchemes"] = {"HTTPBearer": BEARER_SCHEME}
-            # No token (public access) or a bearer token.
-            schema["security"] = [{}, {"HTTPBearer": []}]
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -75,13 +61,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if owns_database:  # a database handed in belongs to the caller (tests)
             database.dispose()
 
-    app = FastAPI(
+    # Like FastAPI(...), but Swagger UI and ReDoc load their scripts, styles and favicon from
+    # museion (under static_url), not from a CDN, and ReDoc asks Google for no fonts.
+    app = FastAPIOffline(
         title="museion",
         version=__version__,
         summary="Museum ticketing and booking: the go~mus API v4",
         description=DESCRIPTION,
         docs_url="/api/docs",
         redoc_url="/api/redoc",
+        static_url=DOCS_ASSETS,
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
@@ -128,7 +119,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media")
 
-    _declare_bearer_tokens(app)
+    document_api(app, API_PREFIX, routers)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
