@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi_offline import FastAPIOffline
 
 from museion import __version__
 from museion.auth import get_principal
@@ -20,7 +19,7 @@ from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
 from museion.config import Settings, get_settings
 from museion.db import Database
-from museion.docs import SWAGGER_UI_PARAMETERS, document_api
+from museion.docs import DOCS_URL, add_docs_pages, document_api
 from museion.errors import install_error_handlers
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
@@ -33,7 +32,6 @@ API_PREFIX = "/api/v4"
 POSTGRES_WRITERS = 8
 # No go~mus request comes near this; anything larger is refused before it is parsed.
 MAX_BODY_BYTES = 1024 * 1024
-DOCS_ASSETS = "/api/docs/assets"
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -44,6 +42,7 @@ museion speaks the **go~mus API v4**: point a go~mus client at this server and i
 * Array parameters use the Rails form: `by_museum_ids[]=1&by_museum_ids[]=2`.
 * `locale=en` picks a language; `locale[]=de&locale[]=en` (user tokens) returns all at once.
 * Errors are `{"error": "..."}`, with `errors: [...]` when several fields failed.
+* Each operation names the token kinds it serves and lists the errors it can answer.
 """
 
 
@@ -61,18 +60,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if owns_database:  # a database handed in belongs to the caller (tests)
             database.dispose()
 
-    # Like FastAPI(...), but Swagger UI and ReDoc load their scripts, styles and favicon from
-    # museion (under static_url), not from a CDN, and ReDoc asks Google for no fonts.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="museion",
         version=__version__,
         summary="Museum ticketing and booking: the go~mus API v4",
         description=DESCRIPTION,
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
-        static_url=DOCS_ASSETS,
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
-        swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+        # The docs pages are docs.py's: they load nothing from other hosts.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
@@ -119,10 +114,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media")
 
+    add_docs_pages(app)
     document_api(app, API_PREFIX, routers)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+        return RedirectResponse(DOCS_URL)
 
     return app

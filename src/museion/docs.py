@@ -1,4 +1,10 @@
-"""The OpenAPI document says, for every operation, who may call it and which errors it answers.
+"""The API docs: Swagger UI and ReDoc served from museion itself, and an OpenAPI document that
+says, for every operation, who may call it and which errors it answers.
+
+The pages load their scripts, styles and favicon from museion (the fastapi-offline package ships
+the swagger-ui and redoc bundles), never from a CDN: they work offline, and a visitor's address
+goes to no third party. A Content-Security-Policy lets the pages load from museion only, so
+nothing a bundle would fetch from elsewhere (ReDoc's Redocly logo) ever leaves the browser.
 
 Nothing is written per route that the code already knows: the token kinds come from the
 route's `require(...)` dependency (none: everyone), and the error answers from what the route
@@ -6,9 +12,6 @@ takes (a path id can be unknown: 404; parameters or a body can be invalid: 422) 
 API request can meet (401 for a bad token, 503 when the database is busy). A route adds what
 only its service knows with `responses={404: {"description": "..."}}`; every error answer then
 gets museion's error body (errors.ErrorOut) instead of FastAPI's `HTTPValidationError`.
-
-The docs pages themselves (Swagger UI, ReDoc) come from fastapi-offline: app.py builds the app
-with it, so their scripts, styles and favicon are served from museion, never from a CDN.
 """
 
 from __future__ import annotations
@@ -16,17 +19,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
 from museion.auth import BEARER_SCHEME, Access, Required
 from museion.errors import ErrorOut
 from museion.web import get_render
 
+DOCS_URL = "/api/docs"
+REDOC_URL = "/api/redoc"
+ASSETS_URL = "/api/docs/assets"
 # Swagger UI: no online validator badge (it would load an image from a third party).
 SWAGGER_UI_PARAMETERS = {"validatorUrl": None, "displayRequestDuration": True}
+# Everything from museion; inline scripts and styles are the pages' own (FastAPI's page
+# templates, styled components); ReDoc's search runs in a worker made from a blob.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+    ]
+)
 
 KIND_NAMES = {
     Access.PUBLIC: "public (no token)",
@@ -54,6 +76,39 @@ REQUIRED_ERRORS = {
 }
 SCHEMA_REF = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def add_docs_pages(app: FastAPI) -> None:
+    """Swagger UI at DOCS_URL and ReDoc at REDOC_URL, with everything they load from museion."""
+    assets = StaticFiles(packages=[("fastapi_offline", "static")])
+    app.mount(ASSETS_URL, assets, name="docs-assets")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        page = get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} API",
+            swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+            swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+        )
+        page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return page
+
+    @app.get(REDOC_URL, include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        page = get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} API",
+            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+            with_google_fonts=False,
+        )
+        page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return page
 
 
 def document_api(app: FastAPI, prefix: str, routers: Iterable[APIRouter]) -> None:

@@ -182,3 +182,16 @@ def test_the_docs_pages_load_scripts_styles_and_favicon_from_museion(
         assert client.get(asset).status_code == 200, asset
     assert "fonts.googleapis" not in html
     assert "/api/openapi.json" in html
+
+
+@pytest.mark.parametrize("page", ["/api/docs", "/api/redoc"])
+def test_the_docs_pages_may_load_from_museion_only(client: TestClient, page: str) -> None:
+    """The policy stops what a bundle would fetch elsewhere (ReDoc's Redocly logo) in the
+    browser, before any request is made."""
+    policy = client.get(page).headers["content-security-policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    for directive in ("script-src", "style-src", "img-src", "font-src", "connect-src"):
+        assert "'self'" in directives[directive], directive
+        assert "http" not in directives[directive], directive
+        assert "*" not in directives[directive], directive
