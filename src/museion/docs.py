@@ -65,6 +65,7 @@ ERRORS = {
     403: "`locale[]` (several locales at once) needs a user token.",
     404: "No such record, or it belongs to a museum outside the token's museums "
     "(a malformed id is an unknown id).",
+    408: "The body did not arrive in time (`MUSEION_BODY_TIMEOUT_SECONDS`).",
     413: "The body is larger than 1 MiB.",
     422: "Invalid parameters or body, or a business rule refused the request; "
     "`errors` lists each failed parameter.",
@@ -170,7 +171,7 @@ def _errors(route: APIRoute, required: bool) -> dict[int, str]:
     if any(d.path_params for d in dependants):
         errors[404] = ERRORS[404]
     if takes_body:
-        errors[413] = ERRORS[413]
+        errors |= {408: ERRORS[408], 413: ERRORS[413]}
     if takes_body or any(d.query_params or d.header_params for d in dependants):
         errors[422] = ERRORS[422]
     errors[503] = ERRORS[503]

@@ -273,7 +273,7 @@ def list_event_dates(
     by_bookable: Bookable = None,
 ) -> DatesEnvelope:
     """The dates of one event on one day (`date`, default today) or from
-    `start_at` to `end_at` (at most 31 days)."""
+    `start_at` to `end_at` (at most 366 days)."""
     w = service.event_dates_window(
         date, start_at, end_at, now.astimezone(settings.zone).date(), settings.zone
     )
