@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from museion import __version__
-from museion.auth import BEARER_SCHEME, get_principal
+from museion.auth import get_principal
 from museion.availability.routes import router as tickets_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
@@ -22,6 +21,7 @@ from museion.catalogue.pictures import fallback_picture
 from museion.catalogue.routes import MediaFiles
 from museion.config import Settings, get_settings
 from museion.db import Database
+from museion.docs import DOCS_URL, add_docs_pages, document_api
 from museion.errors import install_error_handlers
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
@@ -44,23 +44,8 @@ museion speaks the **go~mus API v4**: point a go~mus client at this server and i
 * Array parameters use the Rails form: `by_museum_ids[]=1&by_museum_ids[]=2`.
 * `locale=en` picks a language; `locale[]=de&locale[]=en` (user tokens) returns all at once.
 * Errors are `{"error": "..."}`, with `errors: [...]` when several fields failed.
+* Each operation names the token kinds it serves and lists the errors it can answer.
 """
-
-
-def _declare_bearer_tokens(app: FastAPI) -> None:
-    """Every endpoint takes an optional bearer token: one security scheme for the whole API."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            schema.setdefault("components", {})["securitySchemes"] = {"HTTPBearer": BEARER_SCHEME}
-            # No token (public access) or a bearer token.
-            schema["security"] = [{}, {"HTTPBearer": []}]
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -82,8 +67,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         summary="Museum ticketing and booking: the go~mus API v4",
         description=DESCRIPTION,
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        # The docs pages are docs.py's: they load nothing from other hosts.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
@@ -133,10 +119,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.mount("/media", MediaFiles(settings.media_dir, fallback), name="media")
 
-    _declare_bearer_tokens(app)
+    add_docs_pages(app)
+    document_api(app, API_PREFIX, routers)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+        return RedirectResponse(DOCS_URL)
 
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -130,20 +130,27 @@ async def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*allowed: Access) -> Callable[[Request], Awaitable[Principal]]:
-    """A dependency that answers 403 unless the caller's access is one of `allowed`."""
-    names = ", ".join(a.value for a in allowed)
+@dataclass(frozen=True, slots=True)
+class Required:
+    """A dependency that answers 401 (no token) or 403 (another kind of token) unless the
+    caller's access is one of `allowed`. The API docs read `allowed` to say who may call."""
+
+    allowed: tuple[Access, ...]
 
     # async: a plain check needs no trip to the thread pool (a sync dependency takes one).
-    async def dependency(request: Request) -> Principal:
+    async def __call__(self, request: Request) -> Principal:
         principal = principal_of(request)
-        if principal.access not in allowed:
+        if principal.access not in self.allowed:
             if not principal.authenticated:
                 raise Unauthorized("authentication error; this endpoint needs a token")
+            names = ", ".join(a.value for a in self.allowed)
             raise Forbidden(f"this endpoint needs {names} access")
         return principal
 
-    return dependency
+
+def require(*allowed: Access) -> Required:
+    """A dependency that answers 401 or 403 unless the caller's access is one of `allowed`."""
+    return Required(allowed)
 
 
 def limit_to_museums(principal: Principal, museum_ids: Collection[int] | None) -> list[int] | None:

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -67,6 +68,31 @@ class TooManyRequests(DomainError):
 class Busy(DomainError):
     status_code = 503
     headers: ClassVar[dict[str, str] | None] = {"Retry-After": "1"}
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer, as error_response renders it (the API docs show it)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"error": "ticket 99 not found"},
+                {
+                    "error": "invalid parameters",
+                    "errors": [
+                        "page: Input should be greater than or equal to 1 (got '0')",
+                        "date: Input should be a valid date (got 'soon')",
+                    ],
+                },
+            ]
+        }
+    )
+
+    error: str = Field(description="What went wrong, in words for people.")
+    errors: list[str] = Field(
+        default_factory=list,
+        description="One entry per parameter or field that failed; absent when there is one.",
+    )
 
 
 def error_response(

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi.openapi.models import Example
 
 from museion.auth import PrincipalDep
 from museion.availability import reservations, service
@@ -56,6 +57,20 @@ TicketIds = Annotated[list[int] | None, Depends(_ticket_ids)]
 Day = Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")]
 Token = Annotated[str, Path(min_length=1, max_length=64)]
 MAX_TOKENS = 100
+
+# Examples for the API docs that work against `museion demo` (ticket 1: the Kunsthalle's
+# regular time-slot ticket; the Kunsthalle is open on Wednesdays from 10:00).
+RESERVATION_EXAMPLES: dict[str, Example] = {
+    "hold": {
+        "summary": "Hold two tickets for one entry time",
+        "value": {
+            "reservation": {"ticket_id": 1, "quantity": 2, "start_at": "2029-01-17T10:30:00+01:00"}
+        },
+    }
+}
+RESERVATION_CHANGE_EXAMPLES: dict[str, Example] = {
+    "more": {"summary": "Hold three instead", "value": {"reservation": {"quantity": 3}}}
+}
 
 
 async def _reservation_tokens(
@@ -106,6 +121,9 @@ def list_tickets(
     by_bookable: Bookable = None,
     valid_at: ValidAt = None,
 ) -> TicketsEnvelope:
+    """The admission tickets valid on `valid_at` (default today), with their prices,
+    entry times and the quota ids whose capacity they draw on. Annual tickets only when asked for
+    with `by_ticket_types[]=annual`."""
     total, found, quota_ids = service.ticket_page(
         session,
         principal,
@@ -137,6 +155,9 @@ def ticket_capacities(
     own_tokens: OwnTokens,
     date: Day = None,
 ) -> CapacitiesEnvelope:
+    """For each quota the tickets `ticket_ids[]` draw on: free units per entry
+    time of one day (`capacities`) and the configured capacity (`total_capacities`). Your own
+    `reservations[]` count as free."""
     found = service.quota_capacities(
         session,
         principal,
@@ -172,6 +193,8 @@ def ticket_calendar(
     depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> TicketCalendarAnyEnvelope | TicketCalendarAllEnvelope:
+    """Per day from `start_at` to `end_at`: whether any ticket has free capacity
+    (`depth=any`, the default) or the free units per quota and entry time (`depth=all`)."""
     days = service.calendar_days(start_at, end_at, _today(settings, now), settings.zone)
     args = (session, principal, f, days, settings.zone, now)
     if depth == "any":
@@ -209,6 +232,8 @@ def ticket_contents(
         str | None, Query(max_length=100, description="Only this content attribute.")
     ] = None,
 ) -> TicketContentsEnvelope:
+    """The content attributes (shop title, texts) of the tickets `ticket_ids[]`;
+    `attr` picks one attribute."""
     total, found = service.ticket_contents(
         session,
         principal,
@@ -234,16 +259,23 @@ def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnv
 
 
 @router.post(
-    "/tickets/reservations", status_code=201, summary="Hold tickets for 5 minutes (a reservation)"
+    "/tickets/reservations",
+    status_code=201,
+    summary="Hold tickets for 5 minutes (a reservation)",
+    responses={404: {"description": "No such ticket (or outside the token's museums)."}},
 )
 def create_reservation(
-    body: ReservationCreate,
+    body: Annotated[ReservationCreate, Body(openapi_examples=RESERVATION_EXAMPLES)],
     session: SessionDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> ReservationEnvelope:
+    """Holds `quantity` units of a ticket at one entry time for 5 minutes, so
+    that a shop can take payment details without selling the slot twice. The answer's `token` goes
+    into the order item's `reservations`. Sold out, a past or closed entry time, combined, sub and
+    annual tickets are refused (422)."""
     reservation = reservations.reserve_tickets(
         session,
         principal,
@@ -259,13 +291,15 @@ def create_reservation(
 @router.put("/tickets/reservations/{token}", summary="Change the quantity of a hold; refreshes it")
 def update_reservation(
     token: Token,
-    body: ReservationUpdate,
+    body: Annotated[ReservationUpdate, Body(openapi_examples=RESERVATION_CHANGE_EXAMPLES)],
     session: SessionDep,
     principal: PrincipalDep,
     render: RenderDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> ReservationEnvelope:
+    """Changes the quantity of a live hold and refreshes it for another 5
+    minutes, up to 60 minutes after it was made. An expired hold is refused (422)."""
     reservation = reservations.refresh_reservation(
         session,
         principal,
@@ -284,6 +318,8 @@ def update_reservation(
     summary="Release a hold at once",
 )
 def delete_reservation(token: Token, session: SessionDep) -> Response:
+    """Gives the held units back at once (an unused hold also ends by itself
+    after 5 minutes)."""
     reservations.release_reservation(session, token)
     return Response(status_code=204)
 
@@ -296,6 +332,7 @@ def show_ticket(
     render: RenderDep,
     valid_at: ValidAt = None,
 ) -> TicketEnvelope:
+    """One ticket with its prices, entry times, quota ids and content texts."""
     ticket, quota_ids = service.ticket_detail(session, principal, ticket_id)
     bookable = service.is_bookable(ticket, principal)
     return TicketEnvelope(ticket=TicketDetailOut.build_detail(ticket, bookable, quota_ids, render))
@@ -312,6 +349,8 @@ def ticket_capacity(
     own_tokens: OwnTokens,
     date: Day = None,
 ) -> CapacityEnvelope:
+    """Free units of one ticket per entry time of one day (`date`, default today);
+    your own `reservations[]` count as free."""
     free = service.ticket_capacity(
         session,
         principal,

@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Query, Request, Response
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Body,
+    Depends,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+)
+from fastapi.openapi.models import Example
 
 from museion.auth import Access, Principal, require
 from museion.db import SessionDep, commits_in_thread
@@ -54,6 +65,48 @@ IdempotencyKeyHeader = Annotated[
         description="Retry safely: the same key and request replay the first answer.",
     ),
 ]
+
+KEY_IN_PROGRESS = {
+    "description": "A request with this Idempotency-Key is still running: retry shortly "
+    "(`Retry-After`)."
+}
+
+# Examples for the API docs that work against `museion demo` (ticket 1: the Kunsthalle's
+# regular time-slot ticket, 12 EUR; the Kunsthalle is open on Wednesdays from 10:00).
+ORDER_EXAMPLES: dict[str, Example] = {
+    "tickets": {
+        "summary": "Two tickets for one time slot (reference form)",
+        "value": {
+            "items": [
+                {
+                    "type": "Ticket",
+                    "attributes": {"id": 1, "quantity": 2, "time": "2029-01-17T10:30:00+01:00"},
+                }
+            ],
+            "total": 2400,
+            "reference": "booking 4711 of the partner shop",
+        },
+    },
+    "order": {
+        "summary": "The newer form, with a customer",
+        "description": "Event dates are booked with `date_id` instead of `ticket_id`: "
+        "`GET /api/v4/dates?by_bookable=true` lists them.",
+        "value": {
+            "order": {
+                "items": [{"ticket_id": 1, "quantity": 1, "time": "2029-01-17T11:00:00+01:00"}],
+                "customer": {"email": "visitor@example.com"},
+            }
+        },
+    },
+}
+CANCELLATION_EXAMPLES: dict[str, Example] = {
+    "items": {
+        "summary": "Cancel some items",
+        "description": "The ids of the order's `items` to cancel.",
+        "value": {"order_item_ids": [1]},
+    },
+    "order": {"summary": "Cancel the whole order", "value": {}},
+}
 
 
 def _line(item: TicketItemIn | EventItemIn | FlatItemIn) -> TicketLine | EventLine:
@@ -146,6 +199,9 @@ def list_orders(
         bool, Query(description="Only orders made with this token (resellers: always).")
     ] = False,
 ) -> OrdersEnvelope:
+    """Orders placed on the days `start_at` to `end_at` (local days; both default to today).
+    Resellers see only the orders made with their own token; cash points and users see every order
+    of their museums, or only their own with `only_my_orders=true`."""
     today = now.astimezone(settings.zone).date()
     total, found = service.list_orders(
         session,
@@ -172,10 +228,11 @@ def _json(answer: Answer) -> Response:
     status_code=201,
     response_model=OrderEnvelope,
     summary="Create an order (all items or none)",
+    responses={409: KEY_IN_PROGRESS},
 )
 @commits_in_thread
 def create_order(
-    body: OrderCreate,
+    body: Annotated[OrderCreate, Body(openapi_examples=ORDER_EXAMPLES)],
     request: Request,
     session: SessionDep,
     principal: Seller,
@@ -183,6 +240,13 @@ def create_order(
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
+    """Prices every item, claims its capacity (tickets per time slot, seats of event
+    dates) for all items or none, and answers the pending order with its `token`. Two payload
+    forms: the reference form (`items` of `{type, attributes}`, optional `total`) and the newer one
+    (`{"order": {"items": [...], "customer": {...}}}`). A `total` that differs from the server's
+    price is refused. Finalize the order within 30 minutes, or its capacity returns. With an
+    `Idempotency-Key`, a retry of the same request replays the first answer (a different request
+    with the same key: 422; the first still running: 409)."""
     settings = settings_of(request)
     key = None
     if idempotency_key is not None:
@@ -208,6 +272,7 @@ def create_order(
 def order_by_barcode(
     barcode: BarcodeRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
 ) -> OrderEnvelope:
+    """The order that a barcode (from a ticket or booking confirmation) belongs to."""
     return _envelope(service.order_by_barcode(session, principal, barcode), render, now)
 
 
@@ -215,6 +280,8 @@ def order_by_barcode(
 def show_order(
     id: OrderRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
 ) -> OrderEnvelope:
+    """An order with its items, prices, barcodes (once finalized) and `payment_status`.
+    `id` is the numeric id or the order token from the create answer."""
     return _envelope(service.get_order(session, principal, id), render, now)
 
 
@@ -222,6 +289,7 @@ def show_order(
     "/orders/{id}/finalize",
     response_model=OrderEnvelope,
     summary="Make a pending order binding; mints barcodes",
+    responses={409: KEY_IN_PROGRESS},
 )
 @commits_in_thread
 def finalize_order(
@@ -234,6 +302,10 @@ def finalize_order(
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
+    """Makes a pending order binding: mints one barcode per admitted person, marks reseller
+    orders invoiced and cash point orders paid, and queues the confirmation mail. Finalizing a
+    finalized order answers it unchanged (same barcodes, no second mail); an expired or cancelled
+    order is refused (422). With an `Idempotency-Key`, a retry replays the first answer."""
     settings = settings_of(request)
     key = None
     if idempotency_key is not None:
@@ -259,8 +331,11 @@ def cancel_order(
     principal: Seller,
     render: RenderDep,
     now: NowDep,
-    body: CancellationIn | None = None,
+    body: Annotated[CancellationIn | None, Body(openapi_examples=CANCELLATION_EXAMPLES)] = None,
 ) -> OrderEnvelope:
+    """Without a body (or without `order_item_ids`) the whole order is cancelled;
+    with `order_item_ids` only those items. Their capacity returns at once and their barcodes stop
+    admitting. Cancelling again, or items of another order, is refused (422)."""
     item_ids = body.order_item_ids if body is not None else None
     order = service.cancel_order(session, principal, id, item_ids, now)
     return _envelope(order, render, now)
@@ -290,6 +365,9 @@ def ticket_pdf(
     settings: SettingsDep,
     token: DocumentToken = "",
 ) -> Response:
+    """The tickets of one ticket sale of a finalized order as a PDF, one page per person
+    with its barcode. No Authorization header is needed: the order's `token` guards the document,
+    and a wrong token, or an order that is not finalized, is a 404."""
     content = service.ticket_document(session, order_id, ticket_sale_id, token, settings.zone)
     return _pdf(content, f"tickets-{order_id}-{ticket_sale_id}.pdf")
 
@@ -307,6 +385,9 @@ def booking_pdf(
     settings: SettingsDep,
     token: DocumentToken = "",
 ) -> Response:
+    """The confirmation of one event booking of a finalized order as a PDF, with its
+    barcodes. No Authorization header is needed: the order's `token` guards the document, and a
+    wrong token, or an order that is not finalized, is a 404."""
     content = service.booking_document(session, order_id, booking_id, token, settings.zone)
     return _pdf(content, f"booking-{order_id}-{booking_id}.pdf")
 
@@ -320,5 +401,8 @@ def booking_pdf(
 def invoice_pdf(
     order_id: PathId, session: SessionDep, settings: SettingsDep, token: DocumentToken = ""
 ) -> Response:
+    """The invoice of a finalized order as a PDF: items, prices and the VAT breakdown.
+    No Authorization header is needed: the order's `token` guards the document, and a wrong token,
+    or an order that is not finalized, is a 404."""
     content = service.invoice_document(session, order_id, token, settings.zone)
     return _pdf(content, f"invoice-{order_id}.pdf")

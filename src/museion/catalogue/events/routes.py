@@ -90,6 +90,10 @@ def _dates_envelope(
     )
 
 
+CANCELLED_NEEDS_USER = {
+    "description": "`by_status=cancelled` or `locale[]` (several locales) without a user token."
+}
+
 # Filter values. Declared before /events/{event_id}, which would otherwise catch them.
 
 
@@ -97,6 +101,8 @@ def _dates_envelope(
 def event_categories(
     session: SessionDep, principal: PrincipalDep, render: RenderDep
 ) -> CategoriesEnvelope:
+    """The categories of the events the caller can book (the token's sales
+    channel and museums), for the `by_category_ids[]` filter."""
     found = service.used_categories(session, principal, EventFilter())
     return CategoriesEnvelope(
         categories=[c for c in (CategoryOut.build(x, render) for x in found) if c]
@@ -107,6 +113,8 @@ def event_categories(
 def event_languages(
     session: SessionDep, principal: PrincipalDep, render: RenderDep
 ) -> LanguagesEnvelope:
+    """The languages of the events the caller can book, for the
+    `by_language_ids[]` filter."""
     found = service.used_languages(session, principal, EventFilter())
     return LanguagesEnvelope(languages=[NamedOut.build(language, render) for language in found])
 
@@ -124,6 +132,9 @@ def _tag_route(kind: TagKind, plural: str) -> None:
         methods=["GET"],
         response_model=envelope,
         summary=f"{plural.replace('_', ' ').capitalize()} used by events you can book",
+        description=f"The {plural.replace('_', ' ')} that the events the caller can book are "
+        f"tagged with (the token's sales channel and museums), for the `by_{kind.value}_ids[]` "
+        "filter.",
         name=f"event_{plural}",
     )
 
@@ -146,6 +157,8 @@ def list_events(
         bool | None, Query(description="Only events with (without) bookable dates ahead.")
     ] = None,
 ) -> EventsEnvelope:
+    """Events, filtered by museum, exhibition, category, tags, language and
+    bookability; each with its next start times."""
     total, events, upcoming = service.list_events(
         session,
         principal,
@@ -171,6 +184,7 @@ def list_events(
 def show_event(
     event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> EventEnvelope:
+    """One event with its content, documents and its upcoming dates."""
     detail = service.event_detail(session, principal, event_id, now)
     event = detail.event
     bookable = service.is_event_bookable(event, service.channel_for(principal))
@@ -197,6 +211,7 @@ def show_event(
 def one_event_categories(
     event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> CategoriesEnvelope:
+    """The category of one event, as a list (empty when it has none)."""
     event = service.get_event(session, principal, event_id, now)
     category = CategoryOut.build(event.category, render)
     return CategoriesEnvelope(categories=[category] if category else [])
@@ -206,6 +221,7 @@ def one_event_categories(
 def one_event_languages(
     event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
 ) -> LanguagesEnvelope:
+    """The languages in which one event takes place."""
     event = service.get_event(session, principal, event_id, now)
     return LanguagesEnvelope(languages=[NamedOut.build(lang, render) for lang in event.languages])
 
@@ -230,6 +246,7 @@ def _one_event_tag_route(kind: TagKind, plural: str) -> None:
         methods=["GET"],
         response_model=envelope,
         summary=f"The {plural.replace('_', ' ')} of one event",
+        description=f"The {plural.replace('_', ' ')} one event is tagged with.",
         name=f"one_event_{plural}",
     )
 
@@ -255,6 +272,8 @@ def list_event_dates(
     end_at: Annotated[ApiDate | None, Query(description="Last day, instead of `date`.")] = None,
     by_bookable: Bookable = None,
 ) -> DatesEnvelope:
+    """The dates of one event on one day (`date`, default today) or from
+    `start_at` to `end_at` (at most 366 days)."""
     w = service.event_dates_window(
         date, start_at, end_at, now.astimezone(settings.zone).date(), settings.zone
     )
@@ -286,6 +305,8 @@ def show_date(
     principal: PrincipalDep,
     render: RenderDep,
 ) -> DateEnvelope:
+    """One date with its prices, seats left and, for a date with a seat plan, the plan
+    with the seats that are blocked or taken."""
     event_date = service.get_date(session, principal, event_id, date_id, now)
     out = _date_out(event_date, principal, render, now)
     seatings = []
@@ -319,6 +340,8 @@ def event_calendar(
     depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+    """Obsolete (go~mus keeps it for old clients): the calendar of one event; use
+    `/calendar?by_event_ids[]=:id`."""
     service.get_event(session, principal, event_id, now)
     return _calendar(
         session,
@@ -359,7 +382,11 @@ def _date_query(
     return q, w
 
 
-@router.get("/dates", summary="The global calendar: dates of all events in a time window")
+@router.get(
+    "/dates",
+    summary="The global calendar: dates of all events in a time window",
+    responses={403: CANCELLED_NEEDS_USER},
+)
 def list_dates(
     session: SessionDep,
     now: NowDep,
@@ -374,6 +401,9 @@ def list_dates(
     by_status: ByStatus = DateStatus.BOOKED,
     by_bookable: Bookable = None,
 ) -> DatesEnvelope:
+    """The dates of all events from `start_at` to `end_at` (default: today to the end
+    of the month, at most 366 days), with the same filters as `/events`. `by_status=cancelled`
+    needs a user token."""
     q, _ = _date_query(
         f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable, now
     )
@@ -383,7 +413,11 @@ def list_dates(
     return _dates_envelope(dates, total, principal, render, now, pagination)
 
 
-@router.get("/dates/languages", summary="Languages of the dates the same filters select")
+@router.get(
+    "/dates/languages",
+    summary="Languages of the dates the same filters select",
+    responses={403: CANCELLED_NEEDS_USER},
+)
 def dates_languages(
     session: SessionDep,
     now: NowDep,
@@ -397,6 +431,7 @@ def dates_languages(
     by_status: ByStatus = DateStatus.BOOKED,
     by_bookable: Bookable = None,
 ) -> LanguagesEnvelope:
+    """The languages of the dates that the same filters as `/dates` select."""
     q, _ = _date_query(
         f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable, now
     )
@@ -446,6 +481,8 @@ def global_calendar(
     depth: Depth = "any",
     by_bookable: Bookable = None,
 ) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+    """Per day from `start_at` to `end_at`: whether there are bookable dates
+    (`depth=any`, the default) or which dates they are (`depth=all`)."""
     return _calendar(
         session,
         now,
@@ -468,5 +505,7 @@ def global_calendar(
     responses={200: {"content": {"image/svg+xml": {}}}},
 )
 def seating_svg(seating_id: PathId, session: SessionDep) -> Response:
+    """A seat plan drawn as SVG (rows, seats and their categories); the `visual_url`
+    of a date's seating points here."""
     seating = service.get_seating(session, seating_id)
     return Response(svg.render_seating(seating), media_type="image/svg+xml")

@@ -32,6 +32,8 @@ def list_exhibitions(
     by_featured: Annotated[bool | None, Query(description="Only (un)featured exhibitions.")] = None,
     q: SearchQuery = None,
 ) -> ExhibitionsEnvelope:
+    """The exhibitions of all museums, or of `by_museum_ids[]`; `by_featured`
+    and `q` narrow them down."""
     total, exhibitions = service.list_exhibitions(
         session,
         principal,
@@ -51,6 +53,7 @@ def list_exhibitions(
 def show_exhibition(
     exhibition_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
 ) -> ExhibitionEnvelope:
+    """One exhibition with its time frames, content texts and location."""
     exhibition = service.get_exhibition(session, principal, exhibition_id)
     location = service.exhibition_location(exhibition)
     return ExhibitionEnvelope(

@@ -23,6 +23,8 @@ router = APIRouter(tags=["other data"])
 def list_countries(
     session: SessionDep, render: RenderDep, pagination: PaginationDep, q: SearchQuery = None
 ) -> CountriesEnvelope:
+    """The countries of ISO 3166 for addresses, named in the requested locale
+    (German by default); `q` searches the names."""
     total, countries = service.list_countries(
         session, q=q, offset=pagination.offset, limit=pagination.per_page
     )
@@ -36,6 +38,7 @@ def list_countries(
 def list_states(
     session: SessionDep, render: RenderDep, pagination: PaginationDep, q: SearchQuery = None
 ) -> StatesEnvelope:
+    """States and regions of countries, for addresses; `q` searches the names."""
     total, states = service.list_states(
         session, q=q, offset=pagination.offset, limit=pagination.per_page
     )
@@ -51,6 +54,8 @@ def list_states(
 def list_dispatch_modes(
     session: SessionDep, render: RenderDep, pagination: PaginationDep, q: SearchQuery = None
 ) -> DispatchModesEnvelope:
+    """How orders reach customers (email, post, pick-up at the museum); `q` searches
+    the names."""
     total, modes = service.list_dispatch_modes(
         session, q=q, offset=pagination.offset, limit=pagination.per_page
     )

@@ -35,6 +35,8 @@ def list_museums(
     pagination: PaginationDep,
     q: SearchQuery = None,
 ) -> MuseumsEnvelope:
+    """The museums of the instance in the order the shop shows them (a
+    museum-limited token sees only its own); `q` searches them."""
     total, museums = service.list_museums(
         session, principal, q=q, offset=pagination.offset, limit=pagination.per_page
     )
@@ -47,6 +49,7 @@ def list_museums(
 def show_museum(
     museum_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
 ) -> MuseumEnvelope:
+    """One museum with its location, contact and content texts."""
     museum = service.get_museum(session, principal, museum_id)
     return MuseumEnvelope(museum=MuseumDetailOut.build(museum, render))
 
@@ -60,6 +63,8 @@ def opening_hours(
     date: Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")] = None,
     _quota_ids: Annotated[list[int] | None, Depends(quota_ids)] = None,
 ) -> OpeningHoursEnvelope:
+    """When the museum is open on `date` (default today): a dated exception beats a
+    yearly one, which beats the weekday's rule; a day without a rule is closed."""
     day = date or datetime.now(render.zone).date()
     hours = service.opening_hours(session, principal, museum_id, day, render.zone)
     return OpeningHoursEnvelope(opening_hours=OpeningHoursOut.build(hours, render))
