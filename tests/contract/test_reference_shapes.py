@@ -1,24 +1,20 @@
 """Our responses carry every field of the go~mus reference examples, with compatible types.
 
-The examples are read from `../shared/reference/gomus-api-doc/*.md` (the specification beside
-the repository). Extra fields of ours are allowed: clients are told to ignore unknown fields.
+The examples' key structures are read from `data/json_examples.json` (extracted from the
+reference by extract_reference.py). Extra fields of ours are allowed: clients are told to
+ignore unknown fields.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from museion.demo.loader import DemoInstance
 from tests.conftest import bearer, demo_today
-
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "gomus-api-doc"
+from tests.contract.examples import reference_example, shape_problems
 
 # (reference file, index of its JSON example, request to compare it with)
 CASES = [
@@ -45,48 +41,6 @@ CASES = [
     ("events.md", 9, "/api/v4/events/{concert}/dates/{concert_date}", None),
     ("events.md", 10, "/api/v4/dates/languages?start_at={today}&end_at={in_30_days}", None),
 ]
-
-
-def reference_example(name: str, index: int) -> Any:
-    path = REFERENCE / name
-    if not path.exists():
-        pytest.skip(f"reference not found at {REFERENCE} (it lives in ../shared beside the repo)")
-    block = re.findall(r"```json\n(.*?)```", path.read_text(encoding="utf-8"), re.S)[index]
-    # The examples elide with "..." lines and "{ ... }"; drop those to get valid JSON.
-    lines = [line for line in block.splitlines() if line.strip() not in ("...", "...,")]
-    text = re.sub(r"\{\s*\.\.\.\s*\}", "{}", "\n".join(lines))
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
-
-
-def shape_problems(reference: Any, ours: Any, path: str = "$") -> list[str]:
-    if reference is None:
-        return []
-    if isinstance(reference, dict):
-        if not isinstance(ours, dict):
-            return [f"{path}: expected an object, got {ours!r}"]
-        problems = [f"{path}.{key}: missing" for key in reference if key not in ours]
-        for key, value in reference.items():
-            if key in ours:
-                problems += shape_problems(value, ours[key], f"{path}.{key}")
-        return problems
-    if isinstance(reference, list):
-        if not isinstance(ours, list):
-            return [f"{path}: expected a list, got {ours!r}"]
-        if reference and ours:
-            return shape_problems(reference[0], ours[0], f"{path}[0]")
-        return []
-    if ours is None:
-        return []  # nullable in practice (e.g. a permanent exhibition, a picture-less museum)
-    expected: tuple[type, ...] = (
-        (bool,)
-        if isinstance(reference, bool)
-        else (int, float)
-        if isinstance(reference, int | float)
-        else (type(reference),)
-    )
-    if isinstance(ours, bool) and bool not in expected:
-        return [f"{path}: expected {expected}, got a boolean"]
-    return [] if isinstance(ours, expected) else [f"{path}: expected {expected}, got {ours!r}"]
 
 
 @pytest.mark.parametrize(("name", "index", "url", "token"), CASES)

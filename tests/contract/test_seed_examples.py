@@ -1,62 +1,71 @@
-"""The curl examples of the seed page "Events" (reference/seeds/001_*), against the demo data.
+"""The seed page "Events" (reference/seeds/001_*) beyond status codes, against the demo data.
 
-The seed's ids (museum 20, audience 4, event 843, date 91234) are replaced by demo ids of the
-same kind: the family workshop of the natural history museum.
+Every curl example of the seeds runs in test_curl_examples.py, with the seed's ids (museum 20,
+audience 4, event 843) replaced by demo ids of the same kind: the natural history museum and
+its family workshop. Here: the seed's endpoint table, and what the seed says the answers mean.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from museion.demo.loader import DemoInstance
+from tests.contract.examples import curl_example, curl_examples, endpoint_table_rows
+from tests.contract.test_curl_examples import SEED_EVENTS, Demo, build_request
+
+FAMILY_FILTER = (
+    f"{SEED_EVENTS} GET /api/v4/events?by_museum_ids[]=20&by_audience_ids[]=4"
+    "&with_bookings_in_future=true&locale=de"
+)
+EVENT_DETAIL = f"{SEED_EVENTS} GET /api/v4/events/843?locale=de"
+
+
+def test_both_seeds_curl_examples_are_extracted() -> None:
+    sources = [e["source"] for e in curl_examples() if e["source"].startswith("seeds/")]
+    assert len(sources) == 12
+    assert sources.count(SEED_EVENTS) == 9
 
 
 @pytest.fixture
-def ids(demo: DemoInstance) -> dict[str, int]:
+def family_workshop(demo: DemoInstance) -> int:
     assert demo.events is not None
-    return {
-        "museum": demo.museum_ids["naturkunde"],
-        "audience": demo.events.tag_ids["audience-families"],
-        "event": demo.events.event_ids["familienwerkstatt"],
-    }
+    return demo.events.event_ids["familienwerkstatt"]
 
 
-SEED_EXAMPLES = [
-    "/api/v4/dates?start_at=2026-05-01&end_at=2026-05-31&locale=de",
-    "/api/v4/events?by_museum_ids[]={museum}&by_audience_ids[]={audience}"
-    "&with_bookings_in_future=true&locale=de",
-    "/api/v4/events/categories?locale=de",
-    "/api/v4/events/audiences?locale=de",
-    "/api/v4/events/languages?locale=de",
-    "/api/v4/events/{event}?locale=de",
-    "/api/v4/events/{event}/calendar",
-    "/api/v4/events/{event}/dates",
-    "/api/v4/events/{event}/categories",
-    "/api/v4/events/{event}/languages",
-    "/api/v4/events/{event}/audiences",
-    "/api/v4/events/{event}/age_groups",
-]
-
-
-@pytest.mark.parametrize("example", SEED_EXAMPLES)
-def test_seed_example_answers(client: TestClient, ids: dict[str, int], example: str) -> None:
-    response = client.get(example.format(**ids))
+@pytest.mark.parametrize(
+    "row", [pytest.param(r, id=f"{r['method']} {r['path']}") for r in endpoint_table_rows()]
+)
+def test_seed_endpoint_table_row_answers(
+    client: TestClient, family_workshop: int, row: dict[str, Any]
+) -> None:
+    path = row["path"].replace(":event_id", str(family_workshop))
+    if path.endswith("/dates/:id"):
+        event = client.get(f"/api/v4/events/{family_workshop}").json()["event"]
+        path = path.replace(":id", str(event["dates"][0]["id"]))
+    path = path.replace(":id", str(family_workshop))
+    response = client.request(row["method"], path)
     assert response.status_code == 200, response.text
 
 
 def test_seed_family_filter_finds_the_family_workshop(
-    client: TestClient, ids: dict[str, int]
+    client: TestClient, demo: DemoInstance, family_workshop: int
 ) -> None:
-    url = SEED_EXAMPLES[1].format(**ids)
-    events = client.get(url).json()["events"]
-    assert ids["event"] in [e["id"] for e in events]
-    assert all(e["museum_id"] == ids["museum"] for e in events)
+    url, kwargs = build_request(Demo(client, demo), curl_example(FAMILY_FILTER))
+    events = client.get(url, **kwargs).json()["events"]
+    assert family_workshop in [e["id"] for e in events]
+    assert all(e["museum_id"] == demo.museum_ids["naturkunde"] for e in events)
 
 
-def test_seed_detail_to_date_to_booking_path(client: TestClient, ids: dict[str, int]) -> None:
-    event = client.get(f"/api/v4/events/{ids['event']}?locale=de").json()["event"]
+def test_seed_detail_to_date_to_booking_path(
+    client: TestClient, demo: DemoInstance, family_workshop: int
+) -> None:
+    url, kwargs = build_request(Demo(client, demo), curl_example(EVENT_DETAIL))
+    event = client.get(url, **kwargs).json()["event"]
+    assert event["id"] == family_workshop
     assert event["dates"], "the detail page embeds the upcoming dates"
     date_id = event["dates"][0]["id"]
-    detail = client.get(f"/api/v4/events/{ids['event']}/dates/{date_id}").json()["date"]
+    detail = client.get(f"/api/v4/events/{family_workshop}/dates/{date_id}").json()["date"]
     assert detail["prices"]

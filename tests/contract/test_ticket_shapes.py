@@ -6,28 +6,14 @@ so both sides are compared with such keys folded into one.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from museion.demo.loader import DemoInstance
 from tests.conftest import demo_today
-from tests.contract.test_reference_shapes import reference_example, shape_problems
-
-DATA_KEY = re.compile(r"^(\d+|\d{4}-\d\d-\d\d.*)$")
-
-
-def fold(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value and all(DATA_KEY.match(str(key)) for key in value):
-            return {"*": fold(next(iter(value.values())))}
-        return {key: fold(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [fold(item) for item in value]
-    return value
+from tests.contract.examples import fold, reference_example, shape_problems
 
 
 def open_day() -> date:
@@ -80,7 +66,8 @@ def test_reservation_response_has_the_reference_shape(
     assert response.status_code == 201, response.text
     assert shape_problems(reference_example("reservations.md", 1), response.json()) == []
     token = response.json()["reservation"]["token"]
-    update = reference_example("reservations.md", 2)
+    update = {"reservation": {"quantity": 3}}
+    assert shape_problems(reference_example("reservations.md", 2), update) == []
     changed = client.put(f"/api/v4/tickets/reservations/{token}", json=update)
     assert changed.status_code == 200, changed.text
-    assert changed.json()["reservation"]["quantity"] == update["reservation"]["quantity"]
+    assert changed.json()["reservation"]["quantity"] == 3
