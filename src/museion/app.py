@@ -16,9 +16,9 @@ from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
-from museion.catalogue.shops.routes import router as shop_router
 from museion.catalogue.pictures import fallback_picture
 from museion.catalogue.routes import MediaFiles
+from museion.catalogue.shops.routes import router as shop_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.docs import DOCS_URL, add_docs_pages, document_api

@@ -118,7 +118,8 @@ def _describe(error: dict[str, Any]) -> str:
     name = _param_name(error.get("loc", ()))
     if error.get("type") == "json_invalid":
         return "request body is not valid JSON"
-    message = str(error.get("msg", "is invalid"))
+    # Our validators raise ValueError; pydantic prefixes their message with "Value error, ".
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
     given = error.get("input")
     if (
         error.get("type") != "missing"

@@ -179,7 +179,7 @@ class Demo:
         return {
             "order": {
                 "items": [{"date_id": date_id, "quantity": 2}],
-                "customer": {"email": "visitor@museion.invalid"},
+                "customer": {"email": "visitor@example.org"},
             }
         }
 
