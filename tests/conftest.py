@@ -155,6 +155,10 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         # The shared cache answers from committed rows; per-test transactions are invisible
         # to it. tests/system/test_cache.py tests it on databases of its own.
         cache_seconds=0,
+        # Every test client is one address; the hold caps have tests of their own
+        # (tests/availability/test_hold_caps.py) and would otherwise limit every hold test.
+        hold_max_units=0,
+        hold_max_slot_percent=0,
     )
 
 

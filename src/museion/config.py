@@ -77,6 +77,27 @@ class Settings(BaseSettings):
         description="A write request's body must arrive in full within this many seconds of "
         "its headers, else 408; a stalled upload never holds a write place.",
     )
+    hold_max_units: int = Field(
+        50,
+        ge=0,
+        le=100_000,
+        description="Units one client (an address without token, or a reseller or cash point "
+        "token) may hold at once over all tickets; 0: no cap.",
+    )
+    hold_max_slot_percent: int = Field(
+        20,
+        ge=0,
+        le=100,
+        description="Share of an entry time's capacity one client may hold at once (at least "
+        "one unit); 0 or 100: no cap.",
+    )
+    booking_horizon_days: int = Field(
+        548,
+        ge=1,
+        le=3660,
+        description="Holds and orders are taken for entry times and dates at most this many "
+        "days ahead (548: 18 months).",
+    )
     order_pending_minutes: int = Field(
         30,
         ge=1,
@@ -131,6 +152,10 @@ class Settings(BaseSettings):
     @property
     def idempotency_lifetime(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)
+
+    @property
+    def booking_horizon(self) -> timedelta:
+        return timedelta(days=self.booking_horizon_days)
 
     @property
     def default_locale(self) -> str:

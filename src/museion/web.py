@@ -11,7 +11,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,17 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def example_time(hour: int, minute: int, zone: str = "Europe/Berlin") -> str:
+    """An entry time for the API docs' examples that `museion demo` can sell for a long time:
+    a Wednesday about eight weeks ahead (well within the booking horizon; the demo museums are
+    open then), never 24 or 31 December or 1 January. Fixed when the server starts."""
+    day = date.today() + timedelta(weeks=8)
+    day += timedelta(days=(2 - day.weekday()) % 7)
+    while (day.month, day.day) in ((12, 24), (12, 31), (1, 1)):
+        day += timedelta(weeks=1)
+    return datetime.combine(day, time(hour, minute), ZoneInfo(zone)).isoformat()
 
 
 async def get_settings_dep(request: Request) -> Settings:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from museion.auth import PUBLIC
 from museion.availability import queries
 from museion.availability.models import Reservation
-from museion.availability.reservations import book_seats, reserve_tickets
+from museion.availability.reservations import Holder, HoldRules, book_seats, reserve_tickets
 from museion.catalogue.events.models import (
     BookedSeat,
     EventBooking,
@@ -70,7 +70,15 @@ def _claim_concurrently(database: Database, ticket_id: int, start: datetime) -> 
     def claim(session: Session) -> None:
         now = datetime.now(UTC)
         reserve_tickets(
-            session, PUBLIC, ticket_id=ticket_id, quantity=1, start_at=start, zone=BERLIN, now=now
+            session,
+            PUBLIC,
+            ticket_id=ticket_id,
+            quantity=1,
+            start_at=start,
+            zone=BERLIN,
+            now=now,
+            holder=Holder("race", capped=False),
+            rules=HoldRules(),
         )
 
     return _concurrently(database, claim)
@@ -232,5 +240,52 @@ def test_without_date_locks_a_seat_sells_several_times_and_with_them_once(
 
         assert _book_seat_concurrently(database, second, seat_id) == 1
         assert _times_sold(database, second, seat_id) == 1
+    finally:
+        database.dispose()
+
+
+def test_without_holder_locks_one_client_holds_past_its_cap_and_with_them_it_does_not(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+    database = Database(empty_database_url, pool_size=CLAIMS)
+    cap = 3
+    try:
+        ticket_id, first = _setup(database)
+        rules = HoldRules(max_units=cap)
+        # Each claim at an entry time of its own: no slot lock serializes them, only the holder's.
+        starts = [first + timedelta(minutes=30 * n) for n in range(2 * CLAIMS)]
+        turn = iter(range(2 * CLAIMS))
+        lock = threading.Lock()
+
+        def hold(session: Session, holder: str) -> None:
+            with lock:
+                start = starts[next(turn)]
+            reserve_tickets(
+                session,
+                PUBLIC,
+                ticket_id=ticket_id,
+                quantity=1,
+                start_at=start,
+                zone=BERLIN,
+                now=datetime.now(UTC),
+                holder=Holder(holder),
+                rules=rules,
+            )
+
+        barrier = threading.Barrier(CLAIMS, timeout=30)
+        counting: Callable[..., Any] = queries.held_by
+
+        def count_then_wait(*args: Any, **kwargs: Any) -> Any:
+            held = counting(*args, **kwargs)
+            barrier.wait()  # every hold has counted the holder's units before any has written
+            return held
+
+        with monkeypatch.context() as patched:
+            patched.setattr(queries, "lock_holder", lambda session, holder, now: None)
+            patched.setattr(queries, "held_by", count_then_wait)
+            assert _concurrently(database, lambda s: hold(s, "racing")) == CLAIMS > cap
+        assert _concurrently(database, lambda s: hold(s, "locked")) == cap
     finally:
         database.dispose()

@@ -102,6 +102,9 @@ class Reservation(Base):
         Index(
             "ix_reservation_ticket_id_start_at_valid_until", "ticket_id", "start_at", "valid_until"
         ),
+        # A holder's live holds (the hold caps), and the expired holds to tidy away.
+        Index("ix_reservation_holder_valid_until", "holder", "valid_until"),
+        Index("ix_reservation_valid_until", "valid_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +115,8 @@ class Reservation(Base):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set from the service's clock (not the database's), so the 60-minute limit is testable.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who holds it (HoldHolder.key): the token, or a digest of the anonymous client's address.
+    holder: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     ticket: Mapped[Ticket] = relationship(lazy="raise")
 
@@ -143,3 +148,13 @@ class TicketSale(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("ticket_sale.id", ondelete="CASCADE"), index=True
     )
+
+
+class HoldHolder(Base):
+    """One row per client that holds tickets: the lock its new holds queue on, so the hold caps
+    (units per client, share of a slot) are counted by one request of that client at a time."""
+
+    __tablename__ = "hold_holder"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from museion.availability.models import (
+    HoldHolder,
     QuotaRule,
     QuotaSlot,
     Reservation,
@@ -204,6 +205,71 @@ def lock_slots(session: Session, keys: Sequence[SlotKey]) -> None:
         return
     rows = [{"quota_id": quota_id, "start_at": start} for quota_id, start in sorted(keys)]
     session.execute(_LOCK_SLOTS, rows)
+
+
+_holder = cast(Table, HoldHolder.__table__)
+_insert_holder = postgresql.insert(_holder)
+# Inserts the holder's row or takes its row lock (as lock_slots does for slots).
+_LOCK_HOLDER = _insert_holder.on_conflict_do_update(
+    index_elements=[_holder.c.key], set_={"seen_at": _insert_holder.excluded.seen_at}
+)
+_HELD_BY: Select[int, datetime, int] = (
+    select(_ticket_quota.c.quota_id, _reservation.c.start_at, _reservation.c.quantity)
+    .join(_ticket_quota, _ticket_quota.c.ticket_id == _reservation.c.ticket_id)
+    .where(
+        _reservation.c.holder == bindparam("holder"),
+        _reservation.c.valid_until > bindparam("now"),
+        _reservation.c.token.not_in(bindparam("except_tokens", expanding=True)),
+    )
+)
+_UNITS_HELD_BY = select(func.coalesce(func.sum(_reservation.c.quantity), 0)).where(
+    _reservation.c.holder == bindparam("holder"),
+    _reservation.c.valid_until > bindparam("now"),
+    _reservation.c.token.not_in(bindparam("except_tokens", expanding=True)),
+)
+
+
+def lock_holder(session: Session, holder: str, now: datetime) -> None:
+    """Lock the holder's row until commit (creating it): its holds are counted one at a time.
+    SQLite: nothing to do, the write transaction holds the database's only write lock."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    session.execute(_LOCK_HOLDER, {"key": holder, "seen_at": now})
+
+
+def held_by(
+    session: Session, holder: str, now: datetime, *, except_tokens: Sequence[str] = ()
+) -> tuple[int, dict[SlotKey, int]]:
+    """Live units the holder holds: in all, and per quota slot."""
+    parameters: dict[str, Any] = {
+        "holder": holder,
+        "now": now,
+        "except_tokens": list(except_tokens),
+    }
+    units = int(session.scalar(_UNITS_HELD_BY, parameters) or 0)
+    per_slot: dict[SlotKey, int] = {}
+    for quota_id, start_at, quantity in session.execute(_HELD_BY, parameters):
+        per_slot[(quota_id, start_at)] = per_slot.get((quota_id, start_at), 0) + int(quantity)
+    return units, per_slot
+
+
+def delete_reservations_expired_before(session: Session, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` holds that expired before `cutoff`; returns how many."""
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): writers tidying at the same time
+    # take different rows instead of queueing behind each other's uncommitted deletes.
+    old = (
+        select(_reservation.c.id)
+        .where(_reservation.c.valid_until < cutoff)
+        .order_by(_reservation.c.valid_until)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        delete(Reservation)
+        .where(Reservation.id.in_(old))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def get_reservation(session: Session, token: str) -> Reservation | None:

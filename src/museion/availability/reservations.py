@@ -1,14 +1,20 @@
 """Holds: reserve, refresh, release; and `claim()`, the one way capacity is taken (STYLE.md 6).
 
 go~mus reservations.md: a hold lives 5 minutes; each update refreshes it, up to 60 minutes
-after it was made. Expired holds simply stop counting (`valid_until > now` everywhere).
+after it was made. Expired holds simply stop counting (`valid_until > now` everywhere); each
+new hold deletes a few long-expired ones, so the table stays small without a sweeper job.
+
+Holds cost nothing, so they are capped per client (HoldRules): units held at once, and a share
+of one entry time's capacity, counted under a lock per holder; and every hold and sale lies
+within the booking horizon. A script cannot keep a museum "sold out" for everyone else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -16,13 +22,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from museion.auth import Principal
+from museion.auth import Access, Principal
 from museion.availability import queries
 from museion.availability.models import Reservation
 from museion.availability.queries import SlotKey
 from museion.availability.service import (
     RESERVATION_MAX_AGE,
     RESERVATION_TTL,
+    HoldLimitReached,
     ReservationExpired,
     SoldOut,
     picture,
@@ -31,6 +38,70 @@ from museion.availability.slots import Slot
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.errors import NotFound, Unprocessable
+
+# Long-expired holds deleted per new hold: more than one, so a backlog shrinks as holds come in.
+TIDY_BATCH = 100
+DEFAULT_HORIZON = timedelta(days=548)
+
+
+@dataclass(frozen=True)
+class HoldRules:
+    """What a hold must keep to (settings hold_max_units, hold_max_slot_percent,
+    booking_horizon_days); 0 turns a cap off."""
+
+    max_units: int = 0
+    max_slot_percent: int = 0
+    horizon: timedelta = field(default=DEFAULT_HORIZON)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who asks for a hold: a token, or an anonymous client by a digest of its address (the
+    address itself is not stored). Museum staff (user tokens) are not capped."""
+
+    key: str
+    capped: bool = True
+
+    @classmethod
+    def of(cls, principal: Principal, address: str | None) -> Holder:
+        if principal.token_id is not None:
+            return cls(f"token:{principal.token_id}", principal.access is not Access.USER)
+        digest = hashlib.sha256(f"museion hold holder {address or '-'}".encode()).hexdigest()
+        return cls(f"address:{digest[:48]}")
+
+
+def _check_caps(
+    session: Session,
+    holder: Holder,
+    rules: HoldRules,
+    capacities: Mapping[int, int],
+    start: datetime,
+    quantity: int,
+    now: datetime,
+    except_tokens: Sequence[str] = (),
+) -> None:
+    """Refuse a hold that would take the holder past its caps."""
+    if not holder.capped:
+        return
+    share = 0 < rules.max_slot_percent < 100
+    if not rules.max_units and not share:
+        return
+    # Until commit, this holder's other holds wait here: each counts what the last one wrote.
+    queries.lock_holder(session, holder.key, now)
+    units, per_slot = queries.held_by(session, holder.key, now, except_tokens=except_tokens)
+    if rules.max_units and units + quantity > rules.max_units:
+        raise HoldLimitReached(
+            f"one client may hold at most {rules.max_units} units at once ({units} held now)"
+        )
+    if share:
+        for quota_id, capacity in sorted(capacities.items()):
+            allowed = max(1, capacity * rules.max_slot_percent // 100)
+            held = per_slot.get((quota_id, start), 0)
+            if held + quantity > allowed:
+                raise HoldLimitReached(
+                    f"one client may hold at most {allowed} units of this entry time "
+                    f"({rules.max_slot_percent} % of its capacity; {held} held now)"
+                )
 
 
 def claim(
@@ -90,11 +161,22 @@ def _check_quantity(ticket: Ticket, quantity: int) -> None:
 
 
 def _slot(
-    session: Session, ticket: Ticket, start_at: datetime, zone: ZoneInfo, now: datetime
+    session: Session,
+    ticket: Ticket,
+    start_at: datetime,
+    zone: ZoneInfo,
+    now: datetime,
+    horizon: timedelta | None = None,
 ) -> tuple[Slot, dict[int, int]]:
     """The entry time `start_at` names, with the configured capacity of each quota then."""
     if start_at.tzinfo is None:
         start_at = start_at.replace(tzinfo=zone)  # no offset given: local time
+    if horizon is not None and start_at > now + horizon:
+        latest = (now + horizon).astimezone(zone).date()
+        raise Unprocessable(
+            f"start_at {start_at.isoformat()} lies beyond the booking horizon: entry times up "
+            f"to {latest} can be booked"
+        )
     day = start_at.astimezone(zone).date()
     # Configured capacities only: what is used is counted by claim(), under the slot locks.
     seen = picture(session, [ticket], [day], zone, now, counted=False)
@@ -119,13 +201,18 @@ def reserve_tickets(
     start_at: datetime,
     zone: ZoneInfo,
     now: datetime,
+    holder: Holder,
+    rules: HoldRules,
 ) -> Reservation:
-    """Hold `quantity` of a ticket at one of its entry times for 5 minutes, if there is room."""
+    """Hold `quantity` of a ticket at one of its entry times for 5 minutes, if there is room
+    and the holder stays within its caps."""
     ticket = tickets.get_ticket(session, principal, ticket_id)
     _check_ticket(ticket, principal)
     _check_quantity(ticket, quantity)
-    slot, capacities = _slot(session, ticket, start_at, zone, now)
+    slot, capacities = _slot(session, ticket, start_at, zone, now, rules.horizon)
+    _check_caps(session, holder, rules, capacities, slot.start, quantity, now)
     claim(session, capacities, slot.start, quantity, now)
+    queries.delete_reservations_expired_before(session, now - RESERVATION_MAX_AGE, TIDY_BATCH)
     reservation = Reservation(
         token=secrets.token_urlsafe(16),
         ticket_id=ticket.id,
@@ -134,6 +221,7 @@ def reserve_tickets(
         # Whole seconds on the wire, like go~mus; never longer than the 5 minutes.
         valid_until=now.replace(microsecond=0) + RESERVATION_TTL,
         created_at=now,
+        holder=holder.key,
     )
     session.add(reservation)
     session.flush()
@@ -157,14 +245,19 @@ def refresh_reservation(
     quantity: int,
     zone: ZoneInfo,
     now: datetime,
+    holder: Holder,
+    rules: HoldRules,
 ) -> Reservation:
     """Change the quantity of a live hold and refresh it: 5 more minutes, at most 60 in all."""
     reservation = _live_reservation(session, token, now)
     ticket = tickets.get_ticket(session, principal, reservation.ticket_id)
     _check_quantity(ticket, quantity)
     if quantity > reservation.quantity:
-        # Growing takes capacity like a new hold does: lock, recount (without this hold), check.
+        # Growing takes capacity like a new hold does: lock, recount (without this hold), check;
+        # and counts against the caps of whoever holds it.
         _, capacities = _slot(session, ticket, reservation.start_at, zone, now)
+        owner = Holder(reservation.holder or holder.key, holder.capped)
+        _check_caps(session, owner, rules, capacities, reservation.start_at, quantity, now, [token])
         claim(session, capacities, reservation.start_at, quantity, now, except_tokens=[token])
     valid_until = min(
         now.replace(microsecond=0) + RESERVATION_TTL, reservation.created_at + RESERVATION_MAX_AGE
@@ -228,14 +321,16 @@ def plan_sale(
     reservation_tokens: Sequence[str],
     zone: ZoneInfo,
     now: datetime,
+    horizon: timedelta = DEFAULT_HORIZON,
     sub_ticket_times: Mapping[str, datetime] | None = None,
 ) -> SalePlan:
-    """Check a ticket line (channel, quantity, entry times, holds) without taking anything."""
+    """Check a ticket line (channel, quantity, entry times within the booking horizon, holds)
+    without taking anything."""
     _check_ticket(ticket, principal, combined_ok=True)
     _check_quantity(ticket, quantity)
-    slot, capacities = _slot(session, ticket, start_at, zone, now)
+    slot, capacities = _slot(session, ticket, start_at, zone, now, horizon)
     tokens = _held_for_sale(session, reservation_tokens, ticket, slot.start, now)
-    parts = _sub_ticket_plans(session, ticket, quantity, sub_ticket_times or {}, zone, now)
+    parts = _sub_ticket_plans(session, ticket, quantity, sub_ticket_times or {}, zone, now, horizon)
     if parts and tokens:
         raise Unprocessable("combined tickets cannot be reserved: send no reservations")
     return SalePlan(ticket, quantity, slot.start, capacities, tokens, parts)
@@ -248,6 +343,7 @@ def _sub_ticket_plans(
     times: Mapping[str, datetime],
     zone: ZoneInfo,
     now: datetime,
+    horizon: timedelta,
 ) -> tuple[SalePlan, ...]:
     """go~mus combined tickets: one entry time per sub ticket, each within its own quotas."""
     subs = {str(sub.id): sub for sub in ticket.sub_tickets}
@@ -260,7 +356,7 @@ def _sub_ticket_plans(
     for key, sub in sorted(subs.items()):
         # Loaded as a sub ticket, without sub tickets of its own (go~mus nests one level).
         set_committed_value(sub, "sub_tickets", [])
-        slot, capacities = _slot(session, sub, times[key], zone, now)
+        slot, capacities = _slot(session, sub, times[key], zone, now, horizon)
         plans.append(SalePlan(sub, quantity, slot.start, capacities, []))
     return tuple(plans)
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
-from museion.auth import PrincipalDep
+from museion.auth import Principal, PrincipalDep
 from museion.availability import reservations, service
 from museion.availability.models import Reservation
 from museion.availability.schemas import (
@@ -37,6 +37,7 @@ from museion.catalogue.tickets.schemas import (
     TicketOut,
     TicketsEnvelope,
 )
+from museion.config import Settings
 from museion.db import SessionDep
 from museion.errors import Unprocessable
 from museion.web import (
@@ -47,6 +48,7 @@ from museion.web import (
     Render,
     RenderDep,
     SettingsDep,
+    example_time,
     id_list,
 )
 
@@ -63,9 +65,7 @@ MAX_TOKENS = 100
 RESERVATION_EXAMPLES: dict[str, Example] = {
     "hold": {
         "summary": "Hold two tickets for one entry time",
-        "value": {
-            "reservation": {"ticket_id": 1, "quantity": 2, "start_at": "2029-01-17T10:30:00+01:00"}
-        },
+        "value": {"reservation": {"ticket_id": 1, "quantity": 2, "start_at": example_time(10, 30)}},
     }
 }
 RESERVATION_CHANGE_EXAMPLES: dict[str, Example] = {
@@ -258,6 +258,20 @@ def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnv
     )
 
 
+def _hold_rules(settings: Settings) -> reservations.HoldRules:
+    return reservations.HoldRules(
+        max_units=settings.hold_max_units,
+        max_slot_percent=settings.hold_max_slot_percent,
+        horizon=settings.booking_horizon,
+    )
+
+
+def _holder(request: Request, principal: Principal) -> reservations.Holder:
+    # The client address as uvicorn reports it (X-Forwarded-For only from trusted proxies).
+    address = request.client.host if request.client is not None else None
+    return reservations.Holder.of(principal, address)
+
+
 @router.post(
     "/tickets/reservations",
     status_code=201,
@@ -265,6 +279,7 @@ def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnv
     responses={404: {"description": "No such ticket (or outside the token's museums)."}},
 )
 def create_reservation(
+    request: Request,
     body: Annotated[ReservationCreate, Body(openapi_examples=RESERVATION_EXAMPLES)],
     session: SessionDep,
     principal: PrincipalDep,
@@ -284,12 +299,15 @@ def create_reservation(
         start_at=body.reservation.start_at,
         zone=settings.zone,
         now=now,
+        holder=_holder(request, principal),
+        rules=_hold_rules(settings),
     )
     return _reservation_out(reservation, render)
 
 
 @router.put("/tickets/reservations/{token}", summary="Change the quantity of a hold; refreshes it")
 def update_reservation(
+    request: Request,
     token: Token,
     body: Annotated[ReservationUpdate, Body(openapi_examples=RESERVATION_CHANGE_EXAMPLES)],
     session: SessionDep,
@@ -307,6 +325,8 @@ def update_reservation(
         quantity=body.reservation.quantity,
         zone=settings.zone,
         now=now,
+        holder=_holder(request, principal),
+        rules=_hold_rules(settings),
     )
     return _reservation_out(reservation, render)
 

@@ -36,6 +36,10 @@ class SoldOut(Unprocessable):
     pass
 
 
+class HoldLimitReached(Unprocessable):
+    """A client holds as much as one client may (hold caps)."""
+
+
 class ReservationExpired(Unprocessable):
     def __init__(self, message: str = "reservation not valid anymore") -> None:
         super().__init__(message)

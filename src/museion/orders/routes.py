@@ -47,6 +47,7 @@ from museion.web import (
     Render,
     RenderDep,
     SettingsDep,
+    example_time,
     settings_of,
 )
 
@@ -80,7 +81,7 @@ ORDER_EXAMPLES: dict[str, Example] = {
             "items": [
                 {
                     "type": "Ticket",
-                    "attributes": {"id": 1, "quantity": 2, "time": "2029-01-17T10:30:00+01:00"},
+                    "attributes": {"id": 1, "quantity": 2, "time": example_time(10, 30)},
                 }
             ],
             "total": 2400,
@@ -93,7 +94,7 @@ ORDER_EXAMPLES: dict[str, Example] = {
         "`GET /api/v4/dates?by_bookable=true` lists them.",
         "value": {
             "order": {
-                "items": [{"ticket_id": 1, "quantity": 1, "time": "2029-01-17T11:00:00+01:00"}],
+                "items": [{"ticket_id": 1, "quantity": 1, "time": example_time(11, 0)}],
                 "customer": {"email": "visitor@example.com"},
             }
         },
@@ -261,6 +262,7 @@ def create_order(
         pending_minutes=settings.order_pending_minutes,
         zone=settings.zone,
         now=now,
+        horizon=settings.booking_horizon,
     )
     answer = Answer(201, _envelope(order, render, now).model_dump_json().encode())
     if key is not None:

@@ -156,6 +156,7 @@ def _ticket_item(
     line: TicketLine,
     zone: ZoneInfo,
     now: datetime,
+    horizon: timedelta,
 ) -> _TicketItem:
     ticket = tickets.ticket_for_sale(session, principal, line.ticket_id)
     plan = reservations.plan_sale(
@@ -167,6 +168,7 @@ def _ticket_item(
         reservation_tokens=line.reservations,
         zone=zone,
         now=now,
+        horizon=horizon,
         sub_ticket_times=line.sub_ticket_times,
     )
     attendees = None
@@ -228,6 +230,7 @@ def _event_item(
     line: EventLine,
     found: Mapping[int, SaleDate],
     now: datetime,
+    horizon: timedelta,
 ) -> _EventItem:
     event_date = found.get(line.date_id)
     if event_date is None:
@@ -236,6 +239,8 @@ def _event_item(
         raise Unprocessable(f"date {event_date.id} is not bookable for you")
     if event_date.status != DateStatus.BOOKED.value or event_date.start_at <= now:
         raise Unprocessable(f"date {event_date.id} cannot be booked (cancelled or started)")
+    if event_date.start_at > now + horizon:
+        raise Unprocessable(f"date {event_date.id} lies beyond the booking horizon")
     if (event_date.seating_id is not None) != bool(line.seats):
         if line.seats:
             raise Unprocessable(f"date {event_date.id} has no seat plan: send quantity")
@@ -274,7 +279,12 @@ def _seat_price(
 
 
 def _prepare(
-    session: Session, principal: Principal, request: OrderRequest, zone: ZoneInfo, now: datetime
+    session: Session,
+    principal: Principal,
+    request: OrderRequest,
+    zone: ZoneInfo,
+    now: datetime,
+    horizon: timedelta,
 ) -> list[_TicketItem | _EventItem]:
     if not request.lines:
         raise Unprocessable("items: an order needs at least one item")
@@ -287,9 +297,10 @@ def _prepare(
     for index, line in enumerate(request.lines):
         with _about_item(index):
             if isinstance(line, TicketLine):
-                prepared.append(_ticket_item(session, principal, index, line, zone, now))
+                item = _ticket_item(session, principal, index, line, zone, now, horizon)
+                prepared.append(item)
             else:
-                prepared.append(_event_item(principal, index, line, found, now))
+                prepared.append(_event_item(principal, index, line, found, now, horizon))
     return prepared
 
 
@@ -416,12 +427,14 @@ def place_order(
     pending_minutes: int,
     zone: ZoneInfo,
     now: datetime,
+    horizon: timedelta,
 ) -> ShownOrder:
     """Create a pending order: every item gets its capacity, or none does (one transaction).
 
-    The server computes every price; a client `total` that differs refuses the order.
+    The server computes every price; a client `total` that differs refuses the order. Entry
+    times and dates lie within the booking horizon.
     """
-    prepared = _prepare(session, principal, request, zone, now)
+    prepared = _prepare(session, principal, request, zone, now, horizon)
     total = sum(item.price.cents for item in prepared)
     if request.total is not None and request.total != total:
         raise Unprocessable(
