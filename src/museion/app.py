@@ -23,6 +23,7 @@ from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.docs import DOCS_URL, add_docs_pages, document_api
 from museion.errors import install_error_handlers
+from museion.logs import install_log_scrubbing
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
 from museion.system.routes import router as system_router
@@ -50,6 +51,7 @@ museion speaks the **go~mus API v4**: point a go~mus client at this server and i
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_log_scrubbing()
     owns_database = database is None
     database = database or Database(settings.database_url, pool_size=settings.database_pool_size)
 

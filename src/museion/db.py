@@ -125,6 +125,8 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+    """hide_parameters: statement errors (and their tracebacks) never carry the values of a
+    request (e-mail addresses, tokens)."""
     url = normalize_url(url)
     backend = make_url(url).get_backend_name()
     # No overflow: a connection opened beyond the pool is closed again on return, and under load
@@ -135,7 +137,10 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         in_memory = path in (None, "", ":memory:")
         pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": 0}
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **pool,
         )
         _configure_sqlite(engine, lock_path=None if in_memory else f"{path}.write-lock")
     elif backend == "postgresql":
@@ -143,7 +148,7 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         # the server dropped (restart) fails its first statement instead; SQLAlchemy sees the
         # disconnect and retires every pooled connection older than it, so a restart costs at
         # most the requests that were using a connection then (503, see errors.py).
-        engine = create_engine(url, pool_size=pool_size, max_overflow=0)
+        engine = create_engine(url, pool_size=pool_size, max_overflow=0, hide_parameters=True)
         _configure_postgresql(engine)
     else:
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")

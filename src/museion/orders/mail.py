@@ -149,7 +149,11 @@ def _try_to_send(database: Database, settings: Settings, mail: queries.DueMail) 
     try:
         _send(settings, _prepare(database, settings, mail))
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("mail %s to %s not sent: %s", mail.id, mail.recipient, error)
+        # The order, not the address: personal data stays out of the log (so does the error
+        # text, which names the recipient for some refusals).
+        log.warning(
+            "mail %s of order %s not sent: %s", mail.id, mail.order_id, type(error).__name__
+        )
         return str(error) or type(error).__name__
     except Exception as error:
         log.exception("mail %s of order %s not put together", mail.id, mail.order_id)

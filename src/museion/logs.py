@@ -1,0 +1,71 @@
+"""No secrets or personal data in logs: capability tokens and e-mail addresses are masked in
+every record a museion process writes, the access log included.
+
+Order tokens, reservation tokens and barcodes are capabilities (whoever has one can fetch
+tickets, cancel a hold, get in); they travel in URL paths and `?token=`. E-mail addresses can
+reach a log through an exception message. The filter sits on the handlers, so records of
+every logger that ends up there are covered, tracebacks included.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+MASK = "***"
+_PATTERNS = [
+    # /orders/<token> (a numeric id is no secret), /orders/barcode/<code>, and what follows.
+    (re.compile(r"(/orders/barcode/)[^/?#\s\"']+"), rf"\g<1>{MASK}"),
+    (
+        re.compile(r"(/orders/)(?!barcode/)(?=[^/?#\s\"']*[^0-9/?#\s\"'])[^/?#\s\"']+"),
+        rf"\g<1>{MASK}",
+    ),
+    (re.compile(r"(/tickets/reservations/)[^/?#\s\"']+"), rf"\g<1>{MASK}"),
+    # ?token=..., reservations[]=... (plain or percent-encoded brackets).
+    (
+        re.compile(r"([?&](?:token|reservations(?:\[\]|%5B%5D)?)=)[^&#\s\"']*", re.I),
+        rf"\g<1>{MASK}",
+    ),
+    (re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"), f"{MASK}@{MASK}"),
+]
+_formatter = logging.Formatter()
+
+
+def scrub(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class ScrubFilter(logging.Filter):
+    """Rewrites a record's message (and traceback) with capabilities and addresses masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = scrub(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True
+
+
+_FILTER = ScrubFilter()
+# uvicorn's own loggers do not propagate to the root logger; museion's do.
+_LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def install_log_scrubbing() -> None:
+    """Put the filter on every handler that museion's and uvicorn's records reach (once)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        # Without a handler, warnings would go to logging's last resort, which no filter sees.
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        root.addHandler(handler)
+    for name in _LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)
