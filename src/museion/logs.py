@@ -62,9 +62,9 @@ def install_log_scrubbing() -> None:
     root = logging.getLogger()
     if not root.handlers:
         # Without a handler, warnings would go to logging's last resort, which no filter sees.
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
-        root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        root.addHandler(stream)
     for name in _LOGGERS:
         for handler in logging.getLogger(name).handlers:
             if _FILTER not in handler.filters:
