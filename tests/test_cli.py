@@ -56,6 +56,52 @@ def test_token_lifecycle_against_a_running_server(empty_database_url: str, tmp_p
     assert "revoked" in listing.stdout
 
 
+def test_token_permissions_round_trip(empty_database_url: str, tmp_path: Path) -> None:
+    """`--all-orders` (cash points) and `--permission orders` (user tokens) are stored, listed
+    and decide what the token may do against a running server."""
+    run_museion("db", "upgrade", database_url=empty_database_url, workdir=tmp_path)
+
+    def create(*args: str) -> str:
+        result = run_museion(
+            "token", "create", *args, database_url=empty_database_url, workdir=tmp_path
+        )
+        return result.stdout.strip()
+
+    till = create("--access", "cashpoint", "--all-orders", "--name", "Front desk")
+    staff = create("--access", "user", "--permission", "orders", "--name", "Back office")
+    content = create("--access", "user", "--name", "Content sync")
+    listing = run_museion("token", "list", database_url=empty_database_url, workdir=tmp_path)
+    lines = {line.split()[-1]: line.split() for line in listing.stdout.splitlines()[1:]}
+    assert "permissions" in listing.stdout.splitlines()[0]
+    assert lines["desk"][1:4] == ["cashpoint", "all", "all_orders"]
+    assert lines["office"][1:4] == ["user", "all", "orders"]
+    assert lines["sync"][1:4] == ["user", "all", "-"]
+
+    refused = run_museion(
+        "token",
+        "create",
+        "--access",
+        "reseller",
+        "--permission",
+        "orders",
+        database_url=empty_database_url,
+        workdir=tmp_path,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "permission 'orders' cannot be given to reseller tokens" in refused.stderr
+
+    with running_server(empty_database_url, tmp_path) as url:
+
+        def orders(secret: str) -> int:
+            headers = {"Authorization": f"Bearer {secret}"}
+            return httpx.get(f"{url}/api/v4/orders", headers=headers).status_code
+
+        assert orders(till) == 200
+        assert orders(staff) == 200
+        assert orders(content) == 403
+
+
 def test_token_create_refuses_unknown_museums(empty_database_url: str, tmp_path: Path) -> None:
     run_museion("db", "upgrade", database_url=empty_database_url, workdir=tmp_path)
     result = run_museion(

@@ -29,6 +29,29 @@ class Access(StrEnum):
 
 
 TOKEN_ACCESS = (Access.USER, Access.RESELLER, Access.CASHPOINT, Access.ENTRY)
+# Writes open to the public (holds): every caller but entry gates, whose tokens serve the entry
+# API and public reads only.
+ALL_BUT_ENTRY = tuple(a for a in Access if a is not Access.ENTRY)
+
+
+class Permission(StrEnum):
+    """What a token may do beyond what its access level gives every token of that level. Stored
+    one row per token and permission (api_token_permission), so a new permission (content,
+    customers, entry config) is a new member here and in GRANTABLE, and needs no migration."""
+
+    # User tokens: the order endpoints (every order of the token's museums).
+    ORDERS = "orders"
+    # Cash points: every seller's orders, not only their own (go~mus page-cash_point_api.md:
+    # "might be configured with global access to all orders placed").
+    ALL_ORDERS = "all_orders"
+
+
+# Which permissions a token of each access level can be given.
+GRANTABLE: dict[Access, frozenset[Permission]] = {
+    Access.USER: frozenset({Permission.ORDERS}),
+    Access.CASHPOINT: frozenset({Permission.ALL_ORDERS}),
+}
+_KNOWN_PERMISSIONS = {p.value for p in Permission}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +60,7 @@ class Principal:
     # None: every museum of the instance; otherwise only these.
     museum_ids: frozenset[int] | None = None
     token_id: int | None = None
+    permissions: frozenset[Permission] = frozenset()
 
     @property
     def authenticated(self) -> bool:
@@ -48,6 +72,9 @@ class Principal:
 
     def may_see_museum(self, museum_id: int) -> bool:
         return self.museum_ids is None or museum_id in self.museum_ids
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
 
 
 PUBLIC = Principal(Access.PUBLIC)
@@ -87,11 +114,12 @@ async def _resolve(request: Request, session: Session) -> Principal:
     found = await run_in_threadpool(_find_token, request, session, hash_secret(secret))
     if found is None:
         raise Unauthorized("authentication error; no customer or no user present")
-    token_id, access, museum_ids = found
     return Principal(
-        access=Access(access),
-        museum_ids=frozenset(museum_ids) if museum_ids else None,
-        token_id=token_id,
+        access=Access(found.access),
+        museum_ids=frozenset(found.museum_ids) if found.museum_ids else None,
+        token_id=found.id,
+        # A permission this version does not know (stored by a newer one) grants nothing.
+        permissions=frozenset(Permission(p) for p in found.permissions if p in _KNOWN_PERMISSIONS),
     )
 
 
@@ -105,7 +133,7 @@ def principal_of(request: Request) -> Principal:
 
 def _find_token(
     request: Request, session: Session, secret_hash: str
-) -> tuple[int, str, list[int]] | None:
+) -> token_queries.ActiveToken | None:
     database: Database = request.app.state.database
     if (
         database.backend == "sqlite"
@@ -132,10 +160,13 @@ PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 @dataclass(frozen=True, slots=True)
 class Required:
-    """A dependency that answers 401 (no token) or 403 (another kind of token) unless the
-    caller's access is one of `allowed`. The API docs read `allowed` to say who may call."""
+    """A dependency that answers 401 (no token) or 403 (another kind of token, or a user token
+    without `user_permission`) unless the caller's access is one of `allowed`. The API docs
+    read both to say who may call."""
 
     allowed: tuple[Access, ...]
+    # User tokens need this permission too (None: every user token may call).
+    user_permission: Permission | None = None
 
     # async: a plain check needs no trip to the thread pool (a sync dependency takes one).
     async def __call__(self, request: Request) -> Principal:
@@ -145,12 +176,16 @@ class Required:
                 raise Unauthorized("authentication error; this endpoint needs a token")
             names = ", ".join(a.value for a in self.allowed)
             raise Forbidden(f"this endpoint needs {names} access")
+        wanted = self.user_permission
+        if principal.access is Access.USER and wanted is not None and not principal.has(wanted):
+            raise Forbidden(f"this endpoint needs a user token with the {wanted.value} permission")
         return principal
 
 
-def require(*allowed: Access) -> Required:
-    """A dependency that answers 401 or 403 unless the caller's access is one of `allowed`."""
-    return Required(allowed)
+def require(*allowed: Access, user_permission: Permission | None = None) -> Required:
+    """A dependency that answers 401 or 403 unless the caller's access is one of `allowed`
+    (and a user token has `user_permission`)."""
+    return Required(allowed, user_permission)
 
 
 def limit_to_museums(principal: Principal, museum_ids: Collection[int] | None) -> list[int] | None:

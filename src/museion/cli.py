@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from museion.app import create_app
+from museion.auth import Permission
 from museion.config import Settings, get_settings
 from museion.db import Database, session_scope
 from museion.errors import DomainError
@@ -105,9 +106,10 @@ def demo(
     database.dispose()
     click.echo(f"demo data loaded into {settings.database_url}")
     click.echo("demo tokens (Authorization: Bearer <token>):")
-    for secret, access, museum, _name in DEMO_TOKENS:
+    for secret, access, museum, _name, permissions in DEMO_TOKENS:
         limit = f" (only museum '{museum}')" if museum else ""
-        click.echo(f"  {secret:<28} {access}{limit}")
+        granted = f" [{', '.join(permissions)}]" if permissions else ""
+        click.echo(f"  {secret:<28} {access}{limit}{granted}")
     if not no_serve:
         _serve(settings, host, port, workers)
 
@@ -148,15 +150,33 @@ def token() -> None:
     help="What the token may do.",
 )
 @click.option("--museum", "museums", type=int, multiple=True, help="Limit to this museum id.")
+@click.option(
+    "--permission",
+    "permissions",
+    type=click.Choice([p.value for p in Permission]),
+    multiple=True,
+    help="Grant a permission (user tokens: orders).",
+)
+@click.option(
+    "--all-orders",
+    is_flag=True,
+    help="Cash points: every seller's orders, not only their own (permission all_orders).",
+)
 @click.option("--name", default="", help="Who or what the token is for.")
-def token_create(access: str, museums: tuple[int, ...], name: str) -> None:
+def token_create(
+    access: str, museums: tuple[int, ...], permissions: tuple[str, ...], all_orders: bool, name: str
+) -> None:
     """Create a token and print its secret (shown this once; only a hash is stored)."""
     from museion.tokens import service
 
+    if all_orders:
+        permissions = (*permissions, Permission.ALL_ORDERS.value)
     database = _database(get_settings())
     try:
         with session_scope(database) as session:
-            issued = service.create_token(session, access=access, name=name, museum_ids=museums)
+            issued = service.create_token(
+                session, access=access, name=name, museum_ids=museums, permissions=permissions
+            )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     finally:
@@ -178,6 +198,7 @@ def token_list(include_revoked: bool) -> None:
                 "id": t.id,
                 "access": t.access,
                 "museums": ",".join(str(m.museum_id) for m in t.museums) or "all",
+                "permissions": ",".join(p.permission for p in t.permissions) or "-",
                 "hint": t.hint + "…",
                 "state": "revoked" if t.revoked_at else "active",
                 "name": t.name,
@@ -188,11 +209,14 @@ def token_list(include_revoked: bool) -> None:
     if not rows:
         click.echo("no tokens")
         return
-    click.echo(f"{'id':>4}  {'access':<10} {'museums':<10} {'hint':<10} {'state':<8} name")
+    click.echo(
+        f"{'id':>4}  {'access':<10} {'museums':<10} {'permissions':<12} {'hint':<10} "
+        f"{'state':<8} name"
+    )
     for r in rows:
         click.echo(
-            f"{r['id']:>4}  {r['access']:<10} {r['museums']:<10} {r['hint']:<10} "
-            f"{r['state']:<8} {r['name']}"
+            f"{r['id']:>4}  {r['access']:<10} {r['museums']:<10} {r['permissions']:<12} "
+            f"{r['hint']:<10} {r['state']:<8} {r['name']}"
         )
 
 

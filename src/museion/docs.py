@@ -152,7 +152,7 @@ def _describe(operation: dict[str, Any], route: APIRoute) -> None:
     responses: dict[str, Any] = operation["responses"]
     if responses.get("422", {}).get("description") == "Validation Error":
         del responses["422"]  # FastAPI's own, with its `detail` body; ours follows
-    for status, meaning in _errors(route, required is not None).items():
+    for status, meaning in _errors(route, required).items():
         responses.setdefault(str(status), {"description": meaning})
     for code, response in responses.items():
         if code.isdigit() and int(code) >= 400:
@@ -160,12 +160,15 @@ def _describe(operation: dict[str, Any], route: APIRoute) -> None:
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def _errors(route: APIRoute, required: bool) -> dict[int, str]:
+def _errors(route: APIRoute, required: Required | None) -> dict[int, str]:
     """The errors a route can answer, as far as its parameters and dependencies tell. Every API
     request checks a presented token (the API router's dependency): 401 is always possible."""
     dependants = [route.dependant, *_dependants(route.dependant)]
     takes_body = any(d.body_params for d in dependants)
     errors = dict(REQUIRED_ERRORS) if required else {401: ERRORS[401]}
+    if required is not None and required.user_permission is not None:
+        permission = required.user_permission.value
+        errors[403] = f"{errors[403]} User tokens need the `{permission}` permission."
     if any(d.call is get_render for d in dependants):
         errors[403] = f"{errors[403]} Also: {ERRORS[403]}" if required else ERRORS[403]
     if any(d.path_params for d in dependants):

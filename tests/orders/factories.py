@@ -13,11 +13,24 @@ _counter = count(1)
 
 
 def make_token(
-    session: Session, access: str = "reseller", museum_ids: list[int] | None = None
+    session: Session,
+    access: str = "reseller",
+    museum_ids: list[int] | None = None,
+    permissions: list[str] | None = None,
 ) -> str:
-    """A fresh token; returns its secret (use with tests.conftest.bearer)."""
+    """A fresh token; returns its secret (use with tests.conftest.bearer). User tokens get the
+    `orders` permission unless `permissions` says otherwise."""
     secret = f"test-{access}-{next(_counter)}"
-    create_token(session, access=access, name=secret, museum_ids=museum_ids or [], secret=secret)
+    if permissions is None:
+        permissions = ["orders"] if access == "user" else []
+    create_token(
+        session,
+        access=access,
+        name=secret,
+        museum_ids=museum_ids or [],
+        permissions=permissions,
+        secret=secret,
+    )
     session.flush()
     return secret
 

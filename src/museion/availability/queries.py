@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     Table,
     bindparam,
@@ -31,6 +32,7 @@ from museion.availability.models import (
 )
 from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking, EventDate, Seat
 from museion.catalogue.events.queries import taken_seats
+from museion.catalogue.tickets.models import TicketMuseum
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
 
@@ -272,8 +274,20 @@ def delete_reservations_expired_before(session: Session, cutoff: datetime, limit
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def get_reservation(session: Session, token: str) -> Reservation | None:
-    return session.scalars(select(Reservation).where(Reservation.token == token)).first()
+def _hold_in_museums(museum_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    """A museum-limited token reaches only holds of tickets it can see (and could have held):
+    tickets of one of its museums."""
+    if museum_ids is None:
+        return []
+    of_museums = select(TicketMuseum.ticket_id).where(TicketMuseum.museum_id.in_(museum_ids))
+    return [Reservation.ticket_id.in_(of_museums)]
+
+
+def get_reservation(
+    session: Session, token: str, museum_ids: Sequence[int] | None = None
+) -> Reservation | None:
+    statement = select(Reservation).where(Reservation.token == token, *_hold_in_museums(museum_ids))
+    return session.scalars(statement).first()
 
 
 def refresh_reservation(
@@ -291,8 +305,10 @@ def refresh_reservation(
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def delete_reservation(session: Session, token: str) -> int:
-    result = session.execute(delete(Reservation).where(Reservation.token == token))
+def delete_reservation(session: Session, token: str, museum_ids: Sequence[int] | None) -> int:
+    result = session.execute(
+        delete(Reservation).where(Reservation.token == token, *_hold_in_museums(museum_ids))
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -228,8 +228,15 @@ def reserve_tickets(
     return reservation
 
 
-def _live_reservation(session: Session, token: str, now: datetime) -> Reservation:
-    reservation = queries.get_reservation(session, token)
+def _museums(principal: Principal) -> list[int] | None:
+    return None if principal.museum_ids is None else sorted(principal.museum_ids)
+
+
+def _live_reservation(
+    session: Session, principal: Principal, token: str, now: datetime
+) -> Reservation:
+    """A museum-limited token reaches only holds of its museums' tickets (others: 404)."""
+    reservation = queries.get_reservation(session, token, _museums(principal))
     if reservation is None:
         raise NotFound("reservation not found")
     if reservation.valid_until <= now:
@@ -249,7 +256,7 @@ def refresh_reservation(
     rules: HoldRules,
 ) -> Reservation:
     """Change the quantity of a live hold and refresh it: 5 more minutes, at most 60 in all."""
-    reservation = _live_reservation(session, token, now)
+    reservation = _live_reservation(session, principal, token, now)
     ticket = tickets.get_ticket(session, principal, reservation.ticket_id)
     _check_quantity(ticket, quantity)
     if quantity > reservation.quantity:
@@ -274,9 +281,10 @@ def refresh_reservation(
     return reservation
 
 
-def release_reservation(session: Session, token: str) -> None:
-    """Give the units back at once (they would come back by themselves on expiry)."""
-    if queries.delete_reservation(session, token) == 0:
+def release_reservation(session: Session, principal: Principal, token: str) -> None:
+    """Give the units back at once (they would come back by themselves on expiry). A
+    museum-limited token releases only holds of its museums' tickets."""
+    if queries.delete_reservation(session, token, _museums(principal)) == 0:
         raise NotFound("reservation not found")
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
-from museion.auth import Principal, PrincipalDep
+from museion.auth import ALL_BUT_ENTRY, Principal, PrincipalDep, require
 from museion.availability import reservations, service
 from museion.availability.models import Reservation
 from museion.availability.schemas import (
@@ -59,6 +59,8 @@ TicketIds = Annotated[list[int] | None, Depends(_ticket_ids)]
 Day = Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")]
 Token = Annotated[str, Path(min_length=1, max_length=64)]
 MAX_TOKENS = 100
+# Holds: anyone, with or without a token, but entry gates (403).
+MayHold = Annotated[Principal, Depends(require(*ALL_BUT_ENTRY))]
 
 # Examples for the API docs that work against `museion demo` (ticket 1: the Kunsthalle's
 # regular time-slot ticket; the Kunsthalle is open on Wednesdays from 10:00).
@@ -282,7 +284,7 @@ def create_reservation(
     request: Request,
     body: Annotated[ReservationCreate, Body(openapi_examples=RESERVATION_EXAMPLES)],
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: MayHold,
     render: RenderDep,
     settings: SettingsDep,
     now: NowDep,
@@ -311,7 +313,7 @@ def update_reservation(
     token: Token,
     body: Annotated[ReservationUpdate, Body(openapi_examples=RESERVATION_CHANGE_EXAMPLES)],
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: MayHold,
     render: RenderDep,
     settings: SettingsDep,
     now: NowDep,
@@ -337,10 +339,10 @@ def update_reservation(
     response_class=Response,
     summary="Release a hold at once",
 )
-def delete_reservation(token: Token, session: SessionDep) -> Response:
+def delete_reservation(token: Token, session: SessionDep, principal: MayHold) -> Response:
     """Gives the held units back at once (an unused hold also ends by itself
     after 5 minutes)."""
-    reservations.release_reservation(session, token)
+    reservations.release_reservation(session, principal, token)
     return Response(status_code=204)
 
 

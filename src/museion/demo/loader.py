@@ -31,12 +31,20 @@ DEMO_MARKER = "demo_data"
 KEPT_TABLES = {"alembic_version", "country", "state", "dispatch_mode", "cache_generation"}
 
 # Well-known secrets, printed by `museion demo` and used in the README's curl examples.
-DEMO_TOKENS: list[tuple[str, str, str | None, str]] = [
-    ("demo-user", "user", None, "Demo: content API user"),
-    ("demo-reseller", "reseller", None, "Demo: reseller"),
-    ("demo-cashpoint", "cashpoint", None, "Demo: cash point"),
-    ("demo-entry", "entry", None, "Demo: entry gate"),
-    ("demo-reseller-kunsthalle", "reseller", "kunsthalle", "Demo: reseller limited to one museum"),
+# (secret, access, museum key or None, name, permissions). The demo shows everything: its user
+# token may use the order endpoints, its cash point sees every seller's orders.
+DEMO_TOKENS: list[tuple[str, str, str | None, str, tuple[str, ...]]] = [
+    ("demo-user", "user", None, "Demo: content API user", ("orders",)),
+    ("demo-reseller", "reseller", None, "Demo: reseller", ()),
+    ("demo-cashpoint", "cashpoint", None, "Demo: cash point", ("all_orders",)),
+    ("demo-entry", "entry", None, "Demo: entry gate", ()),
+    (
+        "demo-reseller-kunsthalle",
+        "reseller",
+        "kunsthalle",
+        "Demo: reseller limited to one museum",
+        (),
+    ),
 ]
 
 
@@ -92,9 +100,16 @@ def load_demo(
     session.add(shop)
     session.flush()
     demo.shop_id = shop.id
-    for secret, access, museum_key, name in DEMO_TOKENS:
+    for secret, access, museum_key, name, permissions in DEMO_TOKENS:
         museum_ids = [demo.museum_ids[museum_key]] if museum_key else []
-        tokens.create_token(session, access=access, name=name, museum_ids=museum_ids, secret=secret)
+        tokens.create_token(
+            session,
+            access=access,
+            name=name,
+            museum_ids=museum_ids,
+            permissions=permissions,
+            secret=secret,
+        )
         demo.tokens[secret] = access
     session.add(InstanceSetting(key=DEMO_MARKER, value=datetime.now(zone).isoformat()))
     session.flush()

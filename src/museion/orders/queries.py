@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Row,
     Select,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     func,
     insert,
     not_,
+    or_,
     select,
     update,
 )
@@ -75,9 +77,12 @@ _MUSEUM_SHOWS = load_only(Museum.id, raiseload=True)
 
 @dataclass(frozen=True)
 class OrderScope:
-    """Which orders a caller may see: None means no limit on that axis."""
+    """Which orders a caller may see: None means no limit on that axis. orders.service.scope_for
+    decides it for a caller (the README's table of who sees which orders)."""
 
+    # Only orders placed with this token.
     api_token_id: int | None = None
+    # Only orders whose every item lies wholly in these museums.
     museum_ids: Sequence[int] | None = None
 
 
@@ -99,14 +104,28 @@ def _scope_conditions(*, own: bool, museums: bool) -> list[ColumnElement[bool]]:
     if own:
         conditions.append(_order.c.api_token_id == bindparam("scope_token_id"))
     if museums:
-        # Museum-limited tokens see an order only if none of its items is another museum's.
-        foreign = exists().where(
-            _item.c.order_id == _order.c.id,
-            _item.c.museum_id.is_not(None),
-            _item.c.museum_id.not_in(bindparam("scope_museum_ids", expanding=True)),
-        )
-        conditions.append(not_(foreign))
+        conditions.append(not_(_outside_museums(bindparam("scope_museum_ids", expanding=True))))
     return conditions
+
+
+def _outside_museums(museum_ids: BindParameter[Any]) -> ColumnElement[bool]:
+    """Some item of the order is (also) another museum's: museum-limited tokens never see it.
+    An item belongs to its own museum (an event's; none: no museum at all) and, for tickets, to
+    every museum of its ticket and of the ticket's sub tickets (a combined ticket of two houses
+    is both houses'; the item's own column names only the first)."""
+    ticket = _table(Ticket)
+    ticket_museum = _table(TicketMuseum)
+    tickets_of_item = select(ticket.c.id).where(
+        or_(ticket.c.id == _item.c.ticket_id, ticket.c.parent_id == _item.c.ticket_id)
+    )
+    ticket_elsewhere = exists().where(
+        ticket_museum.c.ticket_id.in_(tickets_of_item),
+        ticket_museum.c.museum_id.not_in(museum_ids),
+    )
+    return exists().where(
+        _item.c.order_id == _order.c.id,
+        or_(_item.c.museum_id.is_(None), _item.c.museum_id.not_in(museum_ids), ticket_elsewhere),
+    )
 
 
 def _ref_condition(*, by_id: bool) -> ColumnElement[bool]:
@@ -130,25 +149,32 @@ def _scope_parameters(
 
 
 def load_order(
-    session: Session, *, order_id: int | None = None, token: str | None = None
+    session: Session,
+    scope: OrderScope | None = None,
+    *,
+    order_id: int | None = None,
+    token: str | None = None,
 ) -> Order | None:
-    """The ORM order with everything its documents print."""
-    statement = _LOAD_ORDER_BY_ID if order_id is not None else _LOAD_ORDER_BY_TOKEN
-    return session.scalars(statement, {"ref_id": order_id, "ref_token": token}).first()
+    """The ORM order with everything its documents print, if it is in scope (None: any)."""
+    shape, parameters = _scope_parameters(scope or OrderScope(), order_id, token)
+    statement = _LOAD_ORDER.get(shape)
+    if statement is None:
+        statement = _LOAD_ORDER[shape] = _load_order(*shape)
+    return session.scalars(statement, parameters).first()
 
 
-def _load_order(*, by_id: bool) -> Select[Order]:
+def _load_order(own: bool, museums: bool, by_id: bool) -> Select[Order]:
     return (
         select(Order)
-        .where(_ref_condition(by_id=by_id))
+        .where(*_scope_conditions(own=own, museums=museums), _ref_condition(by_id=by_id))
         .options(*ORDER_LOADS)
         # Status transitions are UPDATE statements: read what the database says now.
         .execution_options(populate_existing=True)
     )
 
 
-_LOAD_ORDER_BY_ID = _load_order(by_id=True)
-_LOAD_ORDER_BY_TOKEN = _load_order(by_id=False)
+# By shape (own, museums, by id): each is built once, with its loader options.
+_LOAD_ORDER: dict[tuple[bool, bool, bool], Select[Order]] = {}
 
 
 # --- What an order shows: plain rows --------------------------------------------------------------

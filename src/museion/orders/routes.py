@@ -19,7 +19,7 @@ from fastapi import (
 )
 from fastapi.openapi.models import Example
 
-from museion.auth import Access, Principal, require
+from museion.auth import Access, Permission, Principal, PrincipalDep, require
 from museion.db import SessionDep, commits_in_thread
 from museion.orders import idempotency, mail, service
 from museion.orders.idempotency import Answer
@@ -53,7 +53,13 @@ from museion.web import (
 
 router = APIRouter(tags=["orders"])
 
-Seller = Annotated[Principal, Depends(require(Access.RESELLER, Access.CASHPOINT, Access.USER))]
+# User tokens need the `orders` permission; which orders each seller sees: service.scope_for.
+Seller = Annotated[
+    Principal,
+    Depends(
+        require(Access.RESELLER, Access.CASHPOINT, Access.USER, user_permission=Permission.ORDERS)
+    ),
+]
 # The numeric id or the order token.
 OrderRef = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 BarcodeRef = Annotated[str, Path(min_length=1, max_length=64)]
@@ -201,8 +207,10 @@ def list_orders(
     ] = False,
 ) -> OrdersEnvelope:
     """Orders placed on the days `start_at` to `end_at` (local days; both default to today).
-    Resellers see only the orders made with their own token; cash points and users see every order
-    of their museums, or only their own with `only_my_orders=true`."""
+    Resellers and cash points see the orders made with their own token; cash points with global
+    order access and user tokens (with the `orders` permission) see every order, or only their
+    own with `only_my_orders=true`. A token limited to some museums sees only orders whose items
+    all lie in those museums."""
     today = now.astimezone(settings.zone).date()
     total, found = service.list_orders(
         session,
@@ -364,13 +372,16 @@ def ticket_pdf(
     order_id: PathId,
     ticket_sale_id: PathId,
     session: SessionDep,
+    principal: PrincipalDep,
     settings: SettingsDep,
     token: DocumentToken = "",
 ) -> Response:
     """The tickets of one ticket sale of a finalized order as a PDF, one page per person
     with its barcode. No Authorization header is needed: the order's `token` guards the document,
     and a wrong token, or an order that is not finalized, is a 404."""
-    content = service.ticket_document(session, order_id, ticket_sale_id, token, settings.zone)
+    content = service.ticket_document(
+        session, principal, order_id, ticket_sale_id, token, settings.zone
+    )
     return _pdf(content, f"tickets-{order_id}-{ticket_sale_id}.pdf")
 
 
@@ -384,13 +395,16 @@ def booking_pdf(
     order_id: PathId,
     booking_id: PathId,
     session: SessionDep,
+    principal: PrincipalDep,
     settings: SettingsDep,
     token: DocumentToken = "",
 ) -> Response:
     """The confirmation of one event booking of a finalized order as a PDF, with its
     barcodes. No Authorization header is needed: the order's `token` guards the document, and a
     wrong token, or an order that is not finalized, is a 404."""
-    content = service.booking_document(session, order_id, booking_id, token, settings.zone)
+    content = service.booking_document(
+        session, principal, order_id, booking_id, token, settings.zone
+    )
     return _pdf(content, f"booking-{order_id}-{booking_id}.pdf")
 
 
@@ -401,10 +415,14 @@ def booking_pdf(
     summary="The invoice of an order, with its VAT breakdown",
 )
 def invoice_pdf(
-    order_id: PathId, session: SessionDep, settings: SettingsDep, token: DocumentToken = ""
+    order_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    token: DocumentToken = "",
 ) -> Response:
     """The invoice of a finalized order as a PDF: items, prices and the VAT breakdown.
     No Authorization header is needed: the order's `token` guards the document, and a wrong token,
     or an order that is not finalized, is a 404."""
-    content = service.invoice_document(session, order_id, token, settings.zone)
+    content = service.invoice_document(session, principal, order_id, token, settings.zone)
     return _pdf(content, f"invoice-{order_id}.pdf")

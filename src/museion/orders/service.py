@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Principal
+from museion.auth import Access, Permission, Principal
 from museion.availability import reservations
 from museion.availability.reservations import SaleLocks, SalePlan
 from museion.availability.service import day_bounds
@@ -26,9 +26,9 @@ from museion.catalogue.events import service as events
 from museion.catalogue.events.models import DateStatus
 from museion.catalogue.models import Location
 from museion.catalogue.tickets import service as tickets
-from museion.catalogue.tickets.models import Attendees
+from museion.catalogue.tickets.models import Attendees, Ticket
 from museion.db import MAX_ID
-from museion.errors import NotFound, Unprocessable
+from museion.errors import Forbidden, NotFound, Unprocessable
 from museion.orders import documents, mail, queries
 from museion.orders.barcodes import new_code
 from museion.orders.models import (
@@ -159,6 +159,7 @@ def _ticket_item(
     horizon: timedelta,
 ) -> _TicketItem:
     ticket = tickets.ticket_for_sale(session, principal, line.ticket_id)
+    _check_museums(principal, ticket)
     plan = reservations.plan_sale(
         session,
         principal,
@@ -495,13 +496,38 @@ def new_token() -> str:
 # --- Reading
 
 
-def scope_for(principal: Principal, *, only_mine: bool = False) -> OrderScope:
-    """Resellers only ever see their own orders; museum-limited tokens only their museums."""
-    own = principal.access is Access.RESELLER or only_mine
-    return OrderScope(
-        api_token_id=principal.token_id if own else None,
-        museum_ids=sorted(principal.museum_ids) if principal.museum_ids is not None else None,
-    )
+def sees_every_order(principal: Principal) -> bool:
+    """User tokens with the `orders` permission (without it the order endpoints answer 403) and
+    cash points with global order access see every seller's orders; everyone else their own."""
+    if principal.access is Access.CASHPOINT:
+        return principal.has(Permission.ALL_ORDERS)
+    return principal.access is Access.USER and principal.has(Permission.ORDERS)
+
+
+def scope_for(
+    principal: Principal, *, only_mine: bool = False, documents: bool = False
+) -> OrderScope:
+    """Which orders a caller may read, finalize, cancel or find by barcode (README: who sees
+    which orders). Museum-limited tokens never get an order with any item outside their museums.
+    `documents`: the order token guards them, so only the museum limit of a bearer applies."""
+    museums = sorted(principal.museum_ids) if principal.museum_ids is not None else None
+    if documents:
+        return OrderScope(museum_ids=museums)
+    if only_mine or not sees_every_order(principal):
+        if principal.token_id is None:
+            raise Forbidden("orders need a token")  # a caller without one owns no orders
+        return OrderScope(api_token_id=principal.token_id, museum_ids=museums)
+    return OrderScope(museum_ids=museums)
+
+
+def _check_museums(principal: Principal, ticket: Ticket) -> None:
+    """The sale side of scope_for: a museum-limited token sells no ticket that is (also) another
+    museum's (a combined ticket of two houses), as it could not read the order afterwards."""
+    if principal.museum_ids is None:
+        return
+    museum_ids = {m.id for t in (ticket, *ticket.sub_tickets) for m in t.museums}
+    if not museum_ids or not museum_ids <= principal.museum_ids:
+        raise Unprocessable(f"ticket {ticket.id} is also valid outside this token's museums")
 
 
 def _reload(session: Session, order_id: int) -> ShownOrder:
@@ -656,9 +682,11 @@ def cancel_order(
 # --- Documents -----------------------------------------------------------------------------------
 
 
-def _document_order(session: Session, order_id: int, token: str) -> Order:
-    """Documents need no header auth but the order token (go~mus); a wrong one is a 404."""
-    found = queries.load_order(session, order_id=order_id)
+def _document_order(session: Session, principal: Principal, order_id: int, token: str) -> Order:
+    """Documents need no header auth but the order token (go~mus); a wrong one is a 404, and so
+    is an order outside the museums of a museum-limited bearer."""
+    scope = scope_for(principal, documents=True)
+    found = queries.load_order(session, scope, order_id=order_id)
     if (
         found is None
         or not hmac.compare_digest(found.token.encode(), token.encode())
@@ -669,9 +697,14 @@ def _document_order(session: Session, order_id: int, token: str) -> Order:
 
 
 def ticket_document(
-    session: Session, order_id: int, ticket_sale_id: int, token: str, zone: ZoneInfo
+    session: Session,
+    principal: Principal,
+    order_id: int,
+    ticket_sale_id: int,
+    token: str,
+    zone: ZoneInfo,
 ) -> bytes:
-    order = _document_order(session, order_id, token)
+    order = _document_order(session, principal, order_id, token)
     item = next((i for i in order.items if i.ticket_sale_id == ticket_sale_id), None)
     if item is None:
         raise NotFound("document not found")
@@ -679,14 +712,21 @@ def ticket_document(
 
 
 def booking_document(
-    session: Session, order_id: int, booking_id: int, token: str, zone: ZoneInfo
+    session: Session,
+    principal: Principal,
+    order_id: int,
+    booking_id: int,
+    token: str,
+    zone: ZoneInfo,
 ) -> bytes:
-    order = _document_order(session, order_id, token)
+    order = _document_order(session, principal, order_id, token)
     item = next((i for i in order.items if i.event_booking_id == booking_id), None)
     if item is None:
         raise NotFound("document not found")
     return documents.booking_pdf(order, item, zone)
 
 
-def invoice_document(session: Session, order_id: int, token: str, zone: ZoneInfo) -> bytes:
-    return documents.invoice_pdf(_document_order(session, order_id, token), zone)
+def invoice_document(
+    session: Session, principal: Principal, order_id: int, token: str, zone: ZoneInfo
+) -> bytes:
+    return documents.invoice_pdf(_document_order(session, principal, order_id, token), zone)

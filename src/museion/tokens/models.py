@@ -23,6 +23,9 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     museums: Mapped[list[ApiTokenMuseum]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    permissions: Mapped[list[ApiTokenPermission]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="ApiTokenPermission.permission"
+    )
 
 
 class ApiTokenMuseum(Base):
@@ -36,3 +39,15 @@ class ApiTokenMuseum(Base):
     museum_id: Mapped[int] = mapped_column(
         ForeignKey("museum.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ApiTokenPermission(Base):
+    """A permission of a token (auth.Permission: `orders` for user tokens, `all_orders` for
+    cash points). One row each, so later permissions need no new column."""
+
+    __tablename__ = "api_token_permission"
+
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True
+    )
+    permission: Mapped[str] = mapped_column(String(40), primary_key=True)

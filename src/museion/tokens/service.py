@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from museion.auth import TOKEN_ACCESS, Access, hash_secret
+from museion.auth import GRANTABLE, TOKEN_ACCESS, Access, Permission, hash_secret
 from museion.catalogue.museums import service as museums
 from museion.errors import NotFound, Unprocessable
 from museion.tokens import queries
-from museion.tokens.models import ApiToken, ApiTokenMuseum
+from museion.tokens.models import ApiToken, ApiTokenMuseum, ApiTokenPermission
 
 SECRET_PREFIX = "msn_"
 
@@ -30,11 +30,14 @@ def create_token(
     access: str,
     name: str = "",
     museum_ids: Sequence[int] = (),
+    permissions: Sequence[str] = (),
     secret: str | None = None,
 ) -> IssuedToken:
-    """Issue a token; `secret` is only passed by the demo loader, which uses well-known secrets."""
+    """Issue a token; `secret` is only passed by the demo loader, which uses well-known secrets.
+    A permission must be one that tokens of this access level can have (auth.GRANTABLE)."""
     if access not in {a.value for a in TOKEN_ACCESS}:
         raise Unprocessable(f"access must be one of {', '.join(a.value for a in TOKEN_ACCESS)}")
+    granted = _grantable(Access(access), permissions)
     wanted = sorted(set(museum_ids))
     known = museums.existing_museum_ids(session, wanted)
     if missing := [m for m in wanted if m not in known]:
@@ -46,10 +49,27 @@ def create_token(
         secret_hash=hash_secret(secret),
         hint=secret[:8],
         museums=[ApiTokenMuseum(museum_id=m) for m in wanted],
+        permissions=[ApiTokenPermission(permission=p.value) for p in granted],
     )
     session.add(token)
     session.flush()
     return IssuedToken(id=token.id, secret=secret)
+
+
+def _grantable(access: Access, permissions: Sequence[str]) -> list[Permission]:
+    allowed = GRANTABLE.get(access, frozenset())
+    known = {p.value: p for p in Permission}
+    granted = []
+    for name in sorted(set(permissions)):
+        permission = known.get(name)
+        if permission is None or permission not in allowed:
+            choices = ", ".join(sorted(p.value for p in allowed)) or "none"
+            raise Unprocessable(
+                f"permission {name!r} cannot be given to {access.value} tokens "
+                f"(they can have: {choices})"
+            )
+        granted.append(permission)
+    return granted
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:

@@ -343,7 +343,10 @@ def get_date(session: Session, event_id: int, date_id: int, f: EventFilter) -> E
     return session.scalars(statement).first()
 
 
-def get_seating(session: Session, seating_id: int) -> Seating | None:
+def get_seating(
+    session: Session, seating_id: int, museum_ids: Sequence[int] | None
+) -> Seating | None:
+    """A seat plan; with `museum_ids`, only one that a date of those museums' events uses."""
     statement = (
         select(Seating)
         .where(Seating.id == seating_id)
@@ -354,6 +357,13 @@ def get_seating(session: Session, seating_id: int) -> Seating | None:
             selectinload(Seating.seats),
         )
     )
+    if museum_ids is not None:
+        used_there = (
+            select(EventDate.id)
+            .join(Event, Event.id == EventDate.event_id)
+            .where(EventDate.seating_id == Seating.id, Event.museum_id.in_(museum_ids))
+        )
+        statement = statement.where(used_there.exists())
     return session.scalars(statement).first()
 
 

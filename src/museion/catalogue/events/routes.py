@@ -504,8 +504,8 @@ def global_calendar(
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}},
 )
-def seating_svg(seating_id: PathId, session: SessionDep) -> Response:
+def seating_svg(seating_id: PathId, session: SessionDep, principal: PrincipalDep) -> Response:
     """A seat plan drawn as SVG (rows, seats and their categories); the `visual_url`
-    of a date's seating points here."""
-    seating = service.get_seating(session, seating_id)
+    of a date's seating points here. A museum-limited token gets only its museums' plans."""
+    seating = service.get_seating(session, principal, seating_id)
     return Response(svg.render_seating(seating), media_type="image/svg+xml")

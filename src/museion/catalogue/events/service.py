@@ -269,8 +269,10 @@ def used_tags(session: Session, principal: Principal, f: EventFilter, kind: TagK
     return queries.used_tags(session, scoped(principal, f), channel_for(principal), kind)
 
 
-def get_seating(session: Session, seating_id: int) -> Seating:
-    seating = queries.get_seating(session, seating_id)
+def get_seating(session: Session, principal: Principal, seating_id: int) -> Seating:
+    """A museum-limited token sees only the seat plans of its museums' dates."""
+    museum_ids = None if principal.museum_ids is None else sorted(principal.museum_ids)
+    seating = queries.get_seating(session, seating_id, museum_ids)
     if seating is None:
         raise NotFound(f"seating {seating_id} not found")
     return seating
