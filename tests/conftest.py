@@ -155,6 +155,10 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         # The shared cache answers from committed rows; per-test transactions are invisible
         # to it. tests/system/test_cache.py tests it on databases of its own.
         cache_seconds=0,
+        # Counters are committed and shared by every test on this database, and the suite
+        # sends thousands of requests from one address; tests/system/test_rate_limits.py
+        # switches them on with counters of its own.
+        rate_limit_enabled=False,
     )
 
 

@@ -644,13 +644,17 @@ def cancel_order(
 
 
 def _document_order(session: Session, order_id: int, token: str) -> Order:
-    """Documents need no header auth but the order token (go~mus); a wrong one is a 404."""
-    found = queries.load_order(session, order_id=order_id)
+    """Documents need no header auth but the order token (go~mus); a wrong one is a 404.
+    The token is checked on one small row first: a wrong guess costs no loading and no PDF."""
+    guard = queries.order_guard(session, order_id)
     if (
-        found is None
-        or not hmac.compare_digest(found.token.encode(), token.encode())
-        or found.status != OrderStatus.FINALIZED.value
+        guard is None
+        or not hmac.compare_digest(guard[0].encode(), token.encode())
+        or guard[1] != OrderStatus.FINALIZED.value
     ):
+        raise NotFound("document not found")
+    found = queries.load_order(session, order_id=order_id)
+    if found is None:  # deleted in between: as if it had never been there
         raise NotFound("document not found")
     return found
 
