@@ -138,6 +138,18 @@ def test_addresses_and_tokens_have_counters_of_their_own(
         assert first.get(READ, headers=bearer("demo-user")).status_code == 200
 
 
+def test_ipv6_addresses_count_per_64_block(
+    limited: Settings, database: Database, clock: Clock
+) -> None:
+    app = process(limited, database, clock)
+    with client(app, "2001:db8:5:6::1") as one, client(app, "2001:db8:5:6:ffff::2") as neighbour:
+        for _ in range(3):
+            assert one.get(READ).status_code == 200
+        assert_too_many(neighbour.get(READ), clock)
+    with client(app, "2001:db8:5:7::1") as next_block:
+        assert next_block.get(READ).status_code == 200
+
+
 def test_groups_count_independently(limited: Settings, database: Database, clock: Clock) -> None:
     with client(process(limited, database, clock)) as api:
         for _ in range(3):

@@ -7,8 +7,8 @@
 - `Content-Security-Policy`: an answer that sets its own keeps it (the docs pages, docs.py);
   every other gets `default-src 'none'; frame-ancestors 'none'`: JSON, pictures and seat plan
   SVGs load nothing and run nothing, even when opened directly, and no page frames them.
-  PDFs go without: browsers' built-in PDF viewers run inside the document and some refuse to
-  show it under `default-src 'none'`; nosniff still holds.
+  PDFs go without: a policy there also binds the browser's built-in PDF viewer, which some
+  browsers then refuse to run; nosniff still holds.
 - `Strict-Transport-Security` only on answers served over HTTPS (`scheme` as uvicorn sets it,
   after `X-Forwarded-Proto` from a trusted proxy): announced over plain HTTP it means nothing,
   and a development server on http://localhost must not pin itself.
