@@ -60,6 +60,7 @@ from typing import Protocol, cast
 
 import redis
 import redis.asyncio
+from anyio import to_thread
 from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -341,8 +342,9 @@ class DatabaseCounters:
     async def add(self, amounts: Sequence[tuple[str, int, float]], now: float) -> list[int] | None:
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT_SECONDS):
-                # A thread the timeout abandons finishes its short transaction on its own.
-                return await asyncio.to_thread(self._add, amounts, now)
+                # The thread pool the endpoints use (the loop's default one has 6 threads); a
+                # thread the timeout abandons finishes its short transaction on its own.
+                return await to_thread.run_sync(self._add, amounts, now, abandon_on_cancel=True)
         except (TimeoutError, SQLAlchemyError) as error:  # answer open (module doc)
             log.debug("rate limits: database counters failed: %r", error)
             return None
