@@ -108,6 +108,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow_origins=settings.cors_origins,
         allow_methods=["*"],
         allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+        # A shop in the browser may read how long to wait after a 429 (or a 503).
+        expose_headers=["Retry-After"],
     )
 
     # Every API endpoint checks a presented token, even those that would answer the public.

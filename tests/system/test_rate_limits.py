@@ -120,6 +120,11 @@ def test_reads_over_the_limit_answer_429_with_retry_after_and_the_error_body(
         assert api.get("/api/openapi.json").status_code == 200
         preflight = {"Origin": "https://shop.example", "Access-Control-Request-Method": "GET"}
         assert api.options(READ, headers=preflight).status_code == 200
+        # A shop in the browser may read the 429 and its Retry-After.
+        refused = api.get(READ, headers={"Origin": "https://shop.example"})
+        assert_too_many(refused, clock)
+        assert refused.headers["access-control-allow-origin"] == "*"
+        assert "retry-after" in refused.headers["access-control-expose-headers"].lower()
 
 
 def test_addresses_and_tokens_have_counters_of_their_own(
