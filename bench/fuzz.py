@@ -97,7 +97,7 @@ def main() -> int:
     env |= {
         "MUSEION_DATABASE_URL": args.url,
         "MUSEION_MEDIA_DIR": str(workdir / "media"),
-        "MUSEION_RATE_LIMITS": "off",
+        "MUSEION_RATE_LIMIT_ENABLED": "false",
     }
     museion = [sys.executable, "-m", "museion"]
     subprocess.run([*museion, "demo", "--no-serve"], env=env, cwd=workdir, check=True)

@@ -94,6 +94,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="MUSEION_REDIS_URL for the server: keep the response cache in this Redis "
         "(under a key prefix of this run's own) instead of the database",
     )
+    parser.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="MUSEION_RATE_LIMIT_ENABLED=false: no limiter at all (default: limits too high "
+        "to refuse anything, so the check's cost is measured)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -117,11 +123,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# One address sends thousands of requests a second: limits so high that they never refuse,
+# while every request still pays for the check (`--no-rate-limits`: no limiter at all).
+UNREACHABLE_LIMITS = {
+    f"MUSEION_RATE_LIMIT_{group}": "1000000000"
+    for group in ("READ", "READ_TOKEN", "BOOKING", "BOOKING_TOKEN", "DOCUMENT", "DOCUMENT_TOKEN")
+} | {"MUSEION_RATE_LIMIT_SIGN_IN": "1000000000"}
+
+
 def server_env(
-    database_url: str, cache_seconds: float | None, redis_url: str | None = None
+    database_url: str,
+    cache_seconds: float | None,
+    redis_url: str | None = None,
+    rate_limits: bool = True,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
     env["MUSEION_DATABASE_URL"] = database_url
+    env |= UNREACHABLE_LIMITS if rate_limits else {"MUSEION_RATE_LIMIT_ENABLED": "false"}
     if cache_seconds is not None:
         env["MUSEION_CACHE_SECONDS"] = str(cache_seconds)
     if redis_url is not None:
@@ -167,7 +185,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_server(
-    database_url: str, workers: int, cache_seconds: float | None, redis_url: str | None = None
+    database_url: str,
+    workers: int,
+    cache_seconds: float | None,
+    redis_url: str | None = None,
+    rate_limits: bool = True,
 ) -> Iterator[str]:
     """`museion serve --no-migrate` on a free port; yields its base URL, stops it afterwards."""
     port = free_port()
@@ -178,7 +200,7 @@ def running_server(
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            env=server_env(database_url, cache_seconds, redis_url),
+            env=server_env(database_url, cache_seconds, redis_url, rate_limits),
             cwd=RESULTS,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -427,7 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = absolute_url(args.url)
     code = code_fingerprint()
     results: list[Measurement] = []
-    with running_server(url, args.workers, args.cache_seconds, args.redis) as base_url:
+    with running_server(
+        url, args.workers, args.cache_seconds, args.redis, not args.no_rate_limits
+    ) as base_url:
         plan = targets(base_url)
         for target in plan:
             check(base_url, target)

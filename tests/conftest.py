@@ -159,6 +159,10 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         # (tests/availability/test_hold_caps.py) and would otherwise limit every hold test.
         hold_max_units=0,
         hold_max_slot_percent=0,
+        # Counters are committed and shared by every test on this database, and the suite
+        # sends thousands of requests from one address; tests/system/test_rate_limits.py
+        # switches them on with counters of its own.
+        rate_limit_enabled=False,
     )
 
 

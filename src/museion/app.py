@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from starlette.types import ASGIApp
 
 from museion import __version__
 from museion.auth import get_principal
@@ -26,6 +27,8 @@ from museion.errors import install_error_handlers
 from museion.logs import install_log_scrubbing
 from museion.orders.routes import router as orders_router
 from museion.system.cache import ResponseCacheMiddleware, attach_cache
+from museion.system.headers import SecurityHeadersMiddleware
+from museion.system.ratelimit import RateLimitMiddleware, attach_rate_limits
 from museion.system.routes import router as system_router
 from museion.web import RejectNulMiddleware, WholeBodyMiddleware, WriteGate
 
@@ -56,11 +59,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(settings.database_url, pool_size=settings.database_pool_size)
 
     cache = attach_cache(settings, database)
+    limiter = attach_rate_limits(settings, database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         await cache.close()
+        if limiter is not None:
+            await limiter.close()
         if owns_database:  # a database handed in belongs to the caller (tests)
             database.dispose()
 
@@ -77,6 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.rate_limiter = limiter
     fallback = fallback_picture(settings.fallback_picture)
     app.state.fallback_picture = fallback.filename
 
@@ -94,11 +101,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(
         WholeBodyMiddleware, limit=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds
     )
+    if limiter is not None:
+        # Outside the body reader: a client over its limit is refused before it uploads, and
+        # cached calendar hits count too. Inside CORS: browsers may read the 429.
+        app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["*"],
         allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+        # A shop in the browser may read how long to wait after a 429 (or a 503).
+        expose_headers=["Retry-After"],
     )
 
     # Every API endpoint checks a presented token, even those that would answer the public.
@@ -123,6 +136,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     add_docs_pages(app)
     document_api(app, API_PREFIX, routers)
+
+    # Around everything, Starlette's error middleware included: 500 answers get them too.
+    build_stack = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeadersMiddleware(build_stack())
+
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -70,6 +70,49 @@ class Settings(BaseSettings):
         "museion:",
         description="Prefix of this instance's Redis keys (several instances can share a Redis).",
     )
+    rate_limit_enabled: bool = Field(
+        True,
+        description="Rate limits on the API (system/ratelimit.py); false turns all of them off, "
+        "e.g. behind a proxy that limits already, or for benchmarks.",
+    )
+    rate_limit_window_seconds: int = Field(
+        60, ge=1, le=3600, description="Length of the fixed window every rate limit counts in."
+    )
+    rate_limit_sync_seconds: float = Field(
+        1,
+        ge=0,
+        le=60,
+        description="How often each process adds the requests it counted to the shared "
+        "counters (and learns the others'); 0: on every request, exact but one store round "
+        "trip per request.",
+    )
+    rate_limit_read: int = Field(
+        600, ge=0, description="Reads (GET) per window per client address; 0: no limit."
+    )
+    rate_limit_read_token: int = Field(
+        30000, ge=0, description="Reads (GET) per window per API token; 0: no limit."
+    )
+    rate_limit_booking: int = Field(
+        60,
+        ge=0,
+        description="Holds and orders (POST, PUT, DELETE of reservations and orders) per window "
+        "per client address; 0: no limit.",
+    )
+    rate_limit_booking_token: int = Field(
+        6000, ge=0, description="Holds and orders per window per API token; 0: no limit."
+    )
+    rate_limit_document: int = Field(
+        60, ge=0, description="PDF documents per window per client address; 0: no limit."
+    )
+    rate_limit_document_token: int = Field(
+        3000, ge=0, description="PDF documents per window per API token; 0: no limit."
+    )
+    rate_limit_sign_in: int = Field(
+        20,
+        ge=0,
+        description="Sign-in attempts and refused tokens (401) per window per client address; "
+        "0: no limit.",
+    )
     body_timeout_seconds: float = Field(
         10,
         gt=0,

@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute
 
 from museion.auth import BEARER_SCHEME, Access, Required
 from museion.errors import ErrorOut
+from museion.system.ratelimit import group_of
 from museion.web import get_render
 
 DOCS_URL = "/api/docs"
@@ -47,6 +48,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self' data:",
         "worker-src 'self' blob:",
         "connect-src 'self'",
+        "frame-ancestors 'none'",
     ]
 )
 
@@ -67,6 +69,8 @@ ERRORS = {
     "(a malformed id is an unknown id).",
     408: "The body did not arrive in time (`MUSEION_BODY_TIMEOUT_SECONDS`).",
     413: "The body is larger than 1 MiB.",
+    429: "Too many requests of this kind from this address, or with this token "
+    "(`MUSEION_RATE_LIMIT_*`): retry after `Retry-After` seconds.",
     422: "Invalid parameters or body, or a business rule refused the request; "
     "`errors` lists each failed parameter.",
     503: "The database is busy or its connection was lost: retry after `Retry-After` seconds.",
@@ -137,12 +141,14 @@ def _complete(schema: dict[str, Any], prefix: str, routes: list[BaseRoute]) -> d
     schemas[ErrorOut.__name__] = ErrorOut.model_json_schema()
     for route in routes:
         if isinstance(route, APIRoute) and route.include_in_schema:
+            path = prefix + route.path_format
             for method in route.methods or ():
-                _describe(schema["paths"][prefix + route.path_format][method.lower()], route)
+                limited = group_of(method, path) is not None
+                _describe(schema["paths"][path][method.lower()], route, limited)
     return schema
 
 
-def _describe(operation: dict[str, Any], route: APIRoute) -> None:
+def _describe(operation: dict[str, Any], route: APIRoute, limited: bool) -> None:
     required = _requirement(route.dependant)
     kinds = required.allowed if required else tuple(KIND_NAMES)
     names = ", ".join(KIND_NAMES[kind] for kind in KIND_NAMES if kind in kinds)
@@ -152,7 +158,7 @@ def _describe(operation: dict[str, Any], route: APIRoute) -> None:
     responses: dict[str, Any] = operation["responses"]
     if responses.get("422", {}).get("description") == "Validation Error":
         del responses["422"]  # FastAPI's own, with its `detail` body; ours follows
-    for status, meaning in _errors(route, required).items():
+    for status, meaning in _errors(route, required, limited).items():
         responses.setdefault(str(status), {"description": meaning})
     for code, response in responses.items():
         if code.isdigit() and int(code) >= 400:
@@ -160,23 +166,26 @@ def _describe(operation: dict[str, Any], route: APIRoute) -> None:
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def _errors(route: APIRoute, required: Required | None) -> dict[int, str]:
+def _errors(route: APIRoute, required: Required | None, limited: bool) -> dict[int, str]:
     """The errors a route can answer, as far as its parameters and dependencies tell. Every API
-    request checks a presented token (the API router's dependency): 401 is always possible."""
+    request checks a presented token (the API router's dependency): 401 is always possible.
+    `limited`: the operation belongs to a rate limit group (429)."""
     dependants = [route.dependant, *_dependants(route.dependant)]
     takes_body = any(d.body_params for d in dependants)
-    errors = dict(REQUIRED_ERRORS) if required else {401: ERRORS[401]}
+    errors = dict(REQUIRED_ERRORS) if required is not None else {401: ERRORS[401]}
     if required is not None and required.user_permission is not None:
         permission = required.user_permission.value
         errors[403] = f"{errors[403]} User tokens need the `{permission}` permission."
     if any(d.call is get_render for d in dependants):
-        errors[403] = f"{errors[403]} Also: {ERRORS[403]}" if required else ERRORS[403]
+        errors[403] = f"{errors[403]} Also: {ERRORS[403]}" if required is not None else ERRORS[403]
     if any(d.path_params for d in dependants):
         errors[404] = ERRORS[404]
     if takes_body:
         errors |= {408: ERRORS[408], 413: ERRORS[413]}
     if takes_body or any(d.query_params or d.header_params for d in dependants):
         errors[422] = ERRORS[422]
+    if limited:
+        errors[429] = ERRORS[429]
     errors[503] = ERRORS[503]
     return errors
 

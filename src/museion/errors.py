@@ -6,7 +6,7 @@ DomainError (500)
   NotFound ............ 404  no such record, or outside the token's museums
   Conflict ............ 409  the same Idempotency-Key is still in progress; retry shortly
   Unprocessable ....... 422  invalid input or a refused business rule
-  TooManyRequests ..... 429  rate limit (reserved)
+  TooManyRequests ..... 429  rate limit, with Retry-After (system/ratelimit.py)
   Busy ................ 503  lock timeout, or a lost database connection; try again shortly
 framework errors: 404 unknown route, 405 wrong method, 408 body too slow, 413 body too
 large, 422 validation and unreadable bodies (not UTF-8, nested too deep)

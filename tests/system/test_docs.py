@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from museion.docs import TOKEN_KINDS_LABEL
 from museion.errors import ErrorOut
+from museion.system.ratelimit import group_of
 from tests.conftest import bearer
 
 KINDS = {"public (no token)": None, "reseller": "demo-reseller", "cashpoint": "demo-cashpoint"}
@@ -195,3 +196,14 @@ def test_the_docs_pages_may_load_from_museion_only(client: TestClient, page: str
         assert "'self'" in directives[directive], directive
         assert "http" not in directives[directive], directive
         assert "*" not in directives[directive], directive
+
+
+def test_rate_limited_operations_document_429(spec: dict[str, Any]) -> None:
+    limited = 0
+    for method, path, operation in operations(spec):
+        responses = operation["responses"]
+        assert ("429" in responses) == (group_of(method, path) is not None), f"{method} {path}"
+        limited += "429" in responses
+    assert limited >= 50
+    hold = spec["paths"]["/api/v4/tickets/reservations"]["post"]["responses"]["429"]
+    assert "Retry-After" in hold["description"]

@@ -163,6 +163,14 @@ def load_order(
     return session.scalars(statement, parameters).first()
 
 
+def order_guard(session: Session, order_id: int) -> tuple[str, str] | None:
+    """The token and status of an order: one indexed row, enough to refuse a document."""
+    row = session.execute(
+        select(_order.c.token, _order.c.status).where(_order.c.id == order_id)
+    ).first()
+    return None if row is None else (row.token, row.status)
+
+
 def _load_order(own: bool, museums: bool, by_id: bool) -> Select[Order]:
     return (
         select(Order)

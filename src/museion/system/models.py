@@ -35,3 +35,16 @@ class ResponseCache(Base):
     generation: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RateLimitCounter(Base):
+    """Requests of one client in one route group and window, shared by every app process.
+
+    The key names all three (`<group>:<client>:<window>`), so a new window starts a new row and
+    nothing is ever reset; rows of past windows are swept (museion.system.ratelimit)."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
