@@ -43,12 +43,15 @@ KINDS = {
 CHECKS = "not_a_server_error,status_code_conformance"
 
 
-def _fresh_database(url: str) -> None:
+def _fresh_database(url: str) -> str:
+    """Empties the database; returns its URL with a SQLite path made absolute (the server runs
+    in a folder of its own)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        Path(parsed.database or "").unlink(missing_ok=True)
-        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
-        return
+        path = Path(parsed.database or "fuzz.db").resolve()
+        path.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
     admin = create_engine(
         parsed.set(drivername="postgresql+psycopg", database="postgres"),
         isolation_level="AUTOCOMMIT",
@@ -57,6 +60,7 @@ def _fresh_database(url: str) -> None:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
+    return url
 
 
 def _free_port() -> int:
@@ -94,11 +98,11 @@ def main() -> int:
     if schemathesis is None:
         print('install it first: .venv/bin/pip install "schemathesis>=4.3,<5"')
         return 2
-    _fresh_database(args.url)
+    url = _fresh_database(args.url)
     workdir = Path(tempfile.mkdtemp(prefix="museion-fuzz-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
     env |= {
-        "MUSEION_DATABASE_URL": args.url,
+        "MUSEION_DATABASE_URL": url,
         "MUSEION_MEDIA_DIR": str(workdir / "media"),
         "MUSEION_RATE_LIMIT_ENABLED": "false",
     }

@@ -48,11 +48,20 @@ def _stalled_post(base_url: str, path: str) -> socket.socket:
 
 
 def _answer(sock: socket.socket, timeout: float) -> bytes:
-    sock.settimeout(timeout)
-    try:
-        return sock.recv(4096)
-    except TimeoutError:
-        return b""
+    """What the server sent until it closed the connection or `timeout` passed (headers and
+    body may come in separate packets)."""
+    deadline = time.monotonic() + timeout
+    received = b""
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(4096)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    return received
 
 
 def test_stalled_bodies_do_not_stop_other_clients_orders(
