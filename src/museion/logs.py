@@ -37,14 +37,30 @@ def scrub(text: str) -> str:
     return text
 
 
+def _scrubbed(value: object) -> object:
+    # Only text is rewritten; numbers and other values keep their type for %d and friends.
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, BaseException):
+        return scrub(str(value))
+    return value
+
+
 class ScrubFilter(logging.Filter):
     """Rewrites a record's message (and traceback) with capabilities and addresses masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Arguments are scrubbed one by one and kept: some formatters read them (uvicorn's
+        # access log unpacks client, method, path, version and status).
+        if isinstance(record.msg, str):
+            record.msg = scrub(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_scrubbed(value) for value in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _scrubbed(value) for key, value in record.args.items()}
         message = record.getMessage()
-        scrubbed = scrub(message)
-        if scrubbed != message:
-            record.msg, record.args = scrubbed, None
+        if scrub(message) != message:  # an argument that only leaks once formatted
+            record.msg, record.args = scrub(message), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = _formatter.formatException(record.exc_info)
         if record.exc_text:
