@@ -99,3 +99,20 @@ def test_a_failing_commit_answers_5xx_not_2xx(app_with_real_sessions: TestClient
         event.remove(Session, "before_commit", refuse)
     assert response.status_code == 500
     assert app_with_real_sessions.get("/api/v4/museums").status_code == 200
+
+
+def test_a_bug_answers_json_with_a_request_id_that_the_log_names(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.get("/api/v4/broken-on-purpose")
+    def broken() -> None:
+        raise RuntimeError("a bug that knows mail@example.org")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v4/broken-on-purpose")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"] == "internal error"
+    assert len(body["request_id"]) == 32
+    logged = [r for r in caplog.records if body["request_id"] in r.getMessage()]
+    assert logged, "the traceback is logged under the request id"
