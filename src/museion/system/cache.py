@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from museion.config import Settings
 from museion.db import Database
 from museion.system.models import CacheGeneration, ResponseCache
+from museion.system.redisclients import LoopClients
 
 log = logging.getLogger(__name__)
 
@@ -220,30 +221,15 @@ class RedisStore:
         self.url = url
         self.generation_key = f"{prefix}generation"
         self.answer_prefix = f"{prefix}answer:"
-        # An asyncio client belongs to the event loop it first ran in: one per loop.
-        self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+        self._redis = LoopClients(url, timeout=REDIS_TIMEOUT_SECONDS)
         self._sync: redis.Redis | None = None
         self._sync_lock = threading.Lock()
 
     def _client(self) -> redis.asyncio.Redis:
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = redis.asyncio.Redis.from_url(
-                self.url,
-                socket_timeout=REDIS_TIMEOUT_SECONDS,
-                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            )
-            self._clients = {
-                known: other for known, other in self._clients.items() if not known.is_closed()
-            }
-            self._clients[loop] = client
-        return client
+        return self._redis.get()
 
     async def close(self) -> None:
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
+        await self._redis.close()
 
     async def lookup(self, key: str, now: float) -> Stored | None:
         try:

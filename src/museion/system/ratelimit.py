@@ -70,6 +70,7 @@ from museion.config import Settings
 from museion.db import SAFE_METHODS, Database
 from museion.errors import TooManyRequests, error_response
 from museion.system.models import RateLimitCounter
+from museion.system.redisclients import LoopClients
 
 log = logging.getLogger(__name__)
 
@@ -378,23 +379,10 @@ class RedisCounters:
     def __init__(self, url: str, *, prefix: str) -> None:
         self.url = url
         self.prefix = prefix
-        # An asyncio client belongs to the event loop it first ran in: one per loop.
-        self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
+        self._redis = LoopClients(url, timeout=REDIS_TIMEOUT_SECONDS)
 
     def _client(self) -> redis.asyncio.Redis:
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = redis.asyncio.Redis.from_url(
-                self.url,
-                socket_timeout=REDIS_TIMEOUT_SECONDS,
-                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            )
-            self._clients = {
-                known: other for known, other in self._clients.items() if not known.is_closed()
-            }
-            self._clients[loop] = client
-        return client
+        return self._redis.get()
 
     async def add(self, amounts: Sequence[tuple[str, int, float]], now: float) -> list[int] | None:
         pipeline = self._client().pipeline(transaction=False)
@@ -409,9 +397,7 @@ class RedisCounters:
         return [int(total) for total in results[::2]]
 
     async def close(self) -> None:
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
+        await self._redis.close()
 
 
 def _address(scope: Scope) -> str:
