@@ -7,11 +7,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx2 as httpx
+from sqlalchemy.orm import Session
+
+from museion.db import Database
+from museion.tokens.service import create_token
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -99,3 +106,23 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -
             pass
         time.sleep(0.1)
     raise AssertionError(f"server did not start within 60 s:\n{log.read_text()}")
+
+
+def prepare_database(
+    database_url: str,
+    workdir: Path,
+    build: Callable[[Session], T],
+    *,
+    reseller_secret: str | None = None,
+) -> T:
+    """Migrate a fresh database as an operator would, then commit what `build` makes (and a
+    reseller token with that secret); returns what `build` returned."""
+    run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            if reseller_secret is not None:
+                create_token(session, access="reseller", name="reseller", secret=reseller_secret)
+            return build(session)
+    finally:
+        database.dispose()

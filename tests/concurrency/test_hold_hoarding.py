@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+from sqlalchemy.orm import Session
 
-from museion.db import Database
-from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import BERLIN, local
-from tests.server import run_museion, running_server
+from tests.server import prepare_database, running_server
 
 SECRET = "hoarding-reseller"
 HOLDS = 300
@@ -23,15 +22,11 @@ CAPACITY = 40  # a fifth of it: 8 units per client
 
 
 def _prepare(database_url: str, workdir: Path) -> int:
-    run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
-    database = Database(database_url)
-    try:
-        with database.session() as session:
-            create_token(session, access="reseller", name="reseller", secret=SECRET)
-            quota = make_quota(session, CAPACITY)
-            return make_ticket(session, quotas=[quota], max_persons=100).id
-    finally:
-        database.dispose()
+    def build(session: Session) -> int:
+        quota = make_quota(session, CAPACITY)
+        return make_ticket(session, quotas=[quota], max_persons=100).id
+
+    return prepare_database(database_url, workdir, build, reseller_secret=SECRET)
 
 
 def _fire_holds(base_url: str, body: dict[str, Any]) -> list[int]:

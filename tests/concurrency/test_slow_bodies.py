@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+from sqlalchemy.orm import Session
 
-from museion.db import Database
-from museion.tokens.service import create_token
 from tests.catalogue.factories import make_date, make_event, make_museum
-from tests.server import run_museion, running_server
+from tests.server import prepare_database, running_server
 
 SECRET = "slow-body-reseller"
 STALLED = 16  # eight per worker: more than the write places of a PostgreSQL process
@@ -24,16 +23,12 @@ ORDERS = 20
 
 
 def _prepare(database_url: str, workdir: Path) -> int:
-    run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
-    database = Database(database_url)
-    try:
-        with database.session() as session:
-            create_token(session, access="reseller", name="reseller", secret=SECRET)
-            event = make_event(session, make_museum(session))
-            start = datetime.now(UTC) + timedelta(days=3)
-            return make_date(session, event, start, seats_max=100).id
-    finally:
-        database.dispose()
+    def build(session: Session) -> int:
+        event = make_event(session, make_museum(session))
+        start = datetime.now(UTC) + timedelta(days=3)
+        return make_date(session, event, start, seats_max=100).id
+
+    return prepare_database(database_url, workdir, build, reseller_secret=SECRET)
 
 
 def _stalled_post(base_url: str, path: str) -> socket.socket:

@@ -10,27 +10,22 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from sqlalchemy.orm import Session
 
-from museion.db import Database
 from museion.logs import scrub
-from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import BERLIN, local
-from tests.server import free_port, run_museion, running_server
+from tests.server import free_port, prepare_database, running_server
 
 SECRET = "log-privacy-reseller"
 EMAIL = "erika.mustermann@example.org"
 
 
 def _prepare(database_url: str, workdir: Path) -> int:
-    run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
-    database = Database(database_url)
-    try:
-        with database.session() as session:
-            create_token(session, access="reseller", name="reseller", secret=SECRET)
-            return make_ticket(session, quotas=[make_quota(session, 40)]).id
-    finally:
-        database.dispose()
+    def build(session: Session) -> int:
+        return make_ticket(session, quotas=[make_quota(session, 40)]).id
+
+    return prepare_database(database_url, workdir, build, reseller_secret=SECRET)
 
 
 def _logged(workdir: Path) -> str:
