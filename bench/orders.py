@@ -52,7 +52,7 @@ from museion.availability.models import Quota, QuotaRule, TicketQuota  # noqa: E
 from museion.catalogue.events.models import Event, EventDate  # noqa: E402
 from museion.catalogue.museums.models import Museum  # noqa: E402
 from museion.catalogue.tickets.models import Ticket  # noqa: E402
-from museion.db import Database  # noqa: E402
+from museion.db import Database, session_scope  # noqa: E402
 from museion.migrations import upgrade  # noqa: E402
 from museion.tokens.service import create_token  # noqa: E402
 
@@ -87,7 +87,7 @@ def prepare(url: str, dates: int) -> tuple[list[int], int, str]:
     database = Database(url)
     try:
         upgrade(database)
-        with database.session() as session:
+        with session_scope(database) as session:
             create_token(session, access="reseller", name="bench", secret=SECRET)
             museum = Museum(title={"de": "Benchmuseum"}, shop_order=1)
             session.add(museum)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from museion.app import create_app
 from museion.config import Settings
-from museion.db import Database, get_session
+from museion.db import Database, get_session, session_scope
 from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
 from museion.system.cache import PENDING_FLAG as CATALOGUE_CHANGED
@@ -133,7 +133,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 @pytest.fixture(scope="session")
 def demo(database: Database) -> DemoInstance:
     """The demo instance, committed once per backend; tests roll back on top of it."""
-    with database.session() as session:
+    with session_scope(database) as session:
         return load_demo(session, today=demo_today(), zone=ZoneInfo(ZONE))
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 import httpx2 as httpx
 from sqlalchemy.orm import Session
 
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.tokens.service import create_token
 
 T = TypeVar("T")
@@ -120,7 +120,7 @@ def prepare_database(
     run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
     database = Database(database_url)
     try:
-        with database.session() as session:
+        with session_scope(database) as session:
             if reseller_secret is not None:
                 create_token(session, access="reseller", name="reseller", secret=reseller_secret)
             return build(session)

@@ -13,30 +13,30 @@ from sqlalchemy import event, select, text
 
 from museion.app import create_app
 from museion.config import Settings
-from museion.db import Database, normalize_url
+from museion.db import Database, normalize_url, session_scope
 from museion.tokens.models import ApiToken
 
 
 def test_timestamps_come_back_as_aware_utc(database: Database) -> None:
     berlin_noon = datetime(2026, 7, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
-    with database.session() as session:
+    with session_scope(database) as session:
         token = ApiToken(access="user", secret_hash="f" * 64, hint="x", revoked_at=berlin_noon)
         session.add(token)
         session.flush()
         token_id = token.id
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             stored = session.scalars(select(ApiToken).where(ApiToken.id == token_id)).one()
             assert stored.revoked_at == berlin_noon
             assert stored.revoked_at.utcoffset() == timedelta(0)
             assert stored.created_at.tzinfo is not None
     finally:
-        with database.session() as session:
+        with session_scope(database) as session:
             session.delete(session.get(ApiToken, token_id))
 
 
 def test_naive_timestamps_are_refused(database: Database) -> None:
-    with database.session() as session:
+    with session_scope(database) as session:
         session.add(
             ApiToken(access="user", secret_hash="e" * 64, hint="x", revoked_at=datetime(2026, 1, 1))
         )
@@ -55,9 +55,9 @@ def test_sqlite_writes_take_the_lock_up_front_and_reads_do_not(tmp_path: Path) -
 
     event.listen(database.engine, "before_cursor_execute", record)
     try:
-        with database.session(write=True) as session:
+        with session_scope(database, write=True) as session:
             session.execute(select(1))
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             session.execute(select(1))
     finally:
         event.remove(database.engine, "before_cursor_execute", record)
@@ -71,7 +71,7 @@ def _write_in_thread(database: Database) -> tuple[threading.Thread, threading.Ev
     began = threading.Event()
 
     def write() -> None:
-        with database.session(write=True) as session:
+        with session_scope(database, write=True) as session:
             session.execute(select(1))
             began.set()
 
@@ -81,7 +81,7 @@ def _write_in_thread(database: Database) -> tuple[threading.Thread, threading.Ev
 
 
 def _fail_while_writing(database: Database) -> None:
-    with database.session(write=True) as session:
+    with session_scope(database, write=True) as session:
         session.execute(select(1))
         raise RuntimeError("the request failed")
 
@@ -93,13 +93,13 @@ def test_sqlite_writers_of_two_processes_queue_for_a_file_lock(tmp_path: Path) -
     url = f"sqlite:///{tmp_path / 'queue.db'}"
     first, second = Database(url), Database(url)
     try:
-        with first.session(write=True) as session:
+        with session_scope(first, write=True) as session:
             session.execute(select(1))
             thread, began = _write_in_thread(second)
             thread.join(timeout=0.5)
             assert thread.is_alive()  # queued behind the first writer
             assert not began.is_set()
-            with first.session(write=False) as reader:
+            with session_scope(first, write=False) as reader:
                 reader.execute(select(1))  # readers never queue
         thread.join(timeout=30)
         assert began.is_set()

@@ -1,83 +1,30 @@
-"""Who is calling: a bearer token resolves to a Principal (access level + museums it may use)."""
+"""Who is calling: a bearer token resolves to a Principal (access level + museums it may use).
+
+The vocabulary (Access, Permission, Principal) lives in `museion.access`; this module is its
+HTTP side: the dependencies that read the Authorization header and check access."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Collection
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from museion.db import SAFE_METHODS, Database, SessionDep, is_request_session
+# Re-exported: orders, availability and catalogue.tickets still import these from here.
+# TODO(issue13-merge): remove after they import them from museion.access (services must not
+# import this module: it is the HTTP side).
+from museion.access import ALL_BUT_ENTRY as ALL_BUT_ENTRY
+from museion.access import KNOWN_PERMISSIONS
+from museion.access import PUBLIC as PUBLIC
+from museion.access import Access as Access
+from museion.access import Permission as Permission
+from museion.access import Principal as Principal
+from museion.access import limit_to_museums as limit_to_museums
+from museion.db import SAFE_METHODS, Database, SessionDep, session_scope
 from museion.errors import Forbidden, Unauthorized
-from museion.tokens import queries as token_queries
-
-
-class Access(StrEnum):
-    PUBLIC = "public"
-    USER = "user"
-    RESELLER = "reseller"
-    CASHPOINT = "cashpoint"
-    # Entry gates use API accounts with entry rights only; whoami reports them as "user",
-    # the way go~mus reports its entry accounts.
-    ENTRY = "entry"
-    CUSTOMER = "customer"
-
-
-TOKEN_ACCESS = (Access.USER, Access.RESELLER, Access.CASHPOINT, Access.ENTRY)
-# Writes open to the public (holds): every caller but entry gates, whose tokens serve the entry
-# API and public reads only.
-ALL_BUT_ENTRY = tuple(a for a in Access if a is not Access.ENTRY)
-
-
-class Permission(StrEnum):
-    """What a token may do beyond what its access level gives every token of that level. Stored
-    one row per token and permission (api_token_permission), so a new permission (content,
-    customers, entry config) is a new member here and in GRANTABLE, and needs no migration."""
-
-    # User tokens: the order endpoints (every order of the token's museums).
-    ORDERS = "orders"
-    # Cash points: every seller's orders, not only their own (go~mus page-cash_point_api.md:
-    # "might be configured with global access to all orders placed").
-    ALL_ORDERS = "all_orders"
-
-
-# Which permissions a token of each access level can be given.
-GRANTABLE: dict[Access, frozenset[Permission]] = {
-    Access.USER: frozenset({Permission.ORDERS}),
-    Access.CASHPOINT: frozenset({Permission.ALL_ORDERS}),
-}
-_KNOWN_PERMISSIONS = {p.value for p in Permission}
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    access: Access
-    # None: every museum of the instance; otherwise only these.
-    museum_ids: frozenset[int] | None = None
-    token_id: int | None = None
-    permissions: frozenset[Permission] = frozenset()
-
-    @property
-    def authenticated(self) -> bool:
-        return self.access is not Access.PUBLIC
-
-    @property
-    def whoami_access(self) -> str:
-        return Access.USER.value if self.access is Access.ENTRY else self.access.value
-
-    def may_see_museum(self, museum_id: int) -> bool:
-        return self.museum_ids is None or museum_id in self.museum_ids
-
-    def has(self, permission: Permission) -> bool:
-        return permission in self.permissions
-
-
-PUBLIC = Principal(Access.PUBLIC)
+from museion.tokens import service as tokens
 
 # The OpenAPI docs declare this scheme for every endpoint (app.py), for the "Authorize" button;
 # parsing is ours, so errors keep our shape. (As a dependency of its own it cost every request.)
@@ -86,10 +33,6 @@ BEARER_SCHEME = {
     "scheme": "bearer",
     "description": "API token: `Bearer <secret>`",
 }
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def get_principal(request: Request, session: SessionDep) -> Principal:
@@ -111,7 +54,7 @@ async def _resolve(request: Request, session: Session) -> Principal:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("authentication error; expected 'Authorization: Bearer <token>'")
-    found = await run_in_threadpool(_find_token, request, session, hash_secret(secret))
+    found = await run_in_threadpool(_find_token, request, session, secret)
     if found is None:
         raise Unauthorized("authentication error; no customer or no user present")
     return Principal(
@@ -119,7 +62,7 @@ async def _resolve(request: Request, session: Session) -> Principal:
         museum_ids=frozenset(found.museum_ids) if found.museum_ids else None,
         token_id=found.id,
         # A permission this version does not know (stored by a newer one) grants nothing.
-        permissions=frozenset(Permission(p) for p in found.permissions if p in _KNOWN_PERMISSIONS),
+        permissions=frozenset(Permission(p) for p in found.permissions if p in KNOWN_PERMISSIONS),
     )
 
 
@@ -131,21 +74,15 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-def _find_token(
-    request: Request, session: Session, secret_hash: str
-) -> token_queries.ActiveToken | None:
+def _find_token(request: Request, session: Session, secret: str) -> tokens.ActiveToken | None:
     database: Database = request.app.state.database
-    if (
-        database.backend == "sqlite"
-        and request.method not in SAFE_METHODS
-        and is_request_session(session)
-    ):
+    if database.backend == "sqlite" and request.method not in SAFE_METHODS:
         # A write transaction on SQLite holds the database's only write lock from its first
         # statement on: the token is read in a (deferred, lock-free) transaction of its own, so
         # the write lock covers the endpoint's work only, not this trip and the way back.
-        with database.session(write=False) as reader:
-            return token_queries.find_active_token(reader, secret_hash)
-    return token_queries.find_active_token(session, secret_hash)
+        with session_scope(database, write=False) as reader:
+            return tokens.find_active_token(reader, secret)
+    return tokens.find_active_token(session, secret)
 
 
 async def current_principal(request: Request) -> Principal:
@@ -186,12 +123,3 @@ def require(*allowed: Access, user_permission: Permission | None = None) -> Requ
     """A dependency that answers 401 or 403 unless the caller's access is one of `allowed`
     (and a user token has `user_permission`)."""
     return Required(allowed, user_permission)
-
-
-def limit_to_museums(principal: Principal, museum_ids: Collection[int] | None) -> list[int] | None:
-    """Intersect a requested museum filter with the token's museums (None: no filter at all)."""
-    if principal.museum_ids is None:
-        return list(museum_ids) if museum_ids else None
-    if not museum_ids:
-        return sorted(principal.museum_ids)
-    return [m for m in museum_ids if m in principal.museum_ids]

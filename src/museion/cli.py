@@ -10,8 +10,8 @@ import click
 import uvicorn
 from fastapi import FastAPI
 
+from museion.access import Permission
 from museion.app import create_app
-from museion.auth import Permission
 from museion.config import Settings, get_settings
 from museion.db import Database, session_scope
 from museion.errors import DomainError

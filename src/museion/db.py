@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
@@ -45,8 +44,6 @@ MAX_ID = 2**31 - 1
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 P = ParamSpec("P")
-# Session.info key of the request's commit, for `commits_in_thread` endpoints to run early.
-FINISH = "museion.finish"
 
 
 class Base(DeclarativeBase):
@@ -230,7 +227,12 @@ def _configure_postgresql(engine: Engine) -> None:
 
 
 class Database:
-    """An engine plus two session factories: reads, and writes (BEGIN IMMEDIATE on SQLite)."""
+    """An engine plus two session factories: reads, and writes (BEGIN IMMEDIATE on SQLite).
+
+    Transactions are opened in exactly two places: `SessionDep` (a request's) and
+    `session_scope` (a command's, a mail delivery's, a test's). Both go through `_begin` and
+    `_end`, the unit of work's two halves; a database that runs its units of work elsewhere
+    (inside a test's transaction, say) overrides those two and nothing else."""
 
     def __init__(self, url: str, *, pool_size: int = 20) -> None:
         self.engine = make_engine(url, pool_size=pool_size)
@@ -247,99 +249,81 @@ class Database:
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def new_session(self, *, write: bool = True) -> Session:
-        """A session of its own; it connects (and begins) only with its first statement."""
+    def _begin(self, *, write: bool) -> Session:
+        """A unit of work's session; it connects (and begins) only with its first statement,
+        so opening it does no I/O."""
         return (self._write if write else self._read)()
 
-    @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
-        """One unit of work: commits when the block ends, rolls back when it raises."""
-        session = self.new_session(write=write)
+    def _end(self, session: Session, *, commit: bool) -> None:
+        """Commit (or roll back) the unit of work `_begin` opened, and close its session."""
         try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
 
+    # TODO(issue13-merge): remove after orders/availability are converted
+    def session(self, *, write: bool = True) -> AbstractContextManager[Session]:
+        """Old name of `session_scope(database, write=...)`."""
+        return session_scope(self, write=write)
 
-def _commit_and_close(session: Session) -> None:
-    try:
-        session.commit()
-    finally:
-        session.close()
-
-
-def _rollback_and_close(session: Session) -> None:
-    try:
-        session.rollback()
-    finally:
-        session.close()
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's transaction; with scope="function" it commits before the response is sent.
-
-    Opening a session does no I/O, so it happens on the event loop. Its end needs a worker
-    thread only while it still holds a connection: a `commits_in_thread` endpoint has committed
-    in its own thread already, so most requests cost one trip to the thread pool, not three.
-    """
-    database: Database = request.app.state.database
-    session = database.new_session(write=request.method not in SAFE_METHODS)
-    session.info[FINISH] = session.commit
-    try:
-        yield session
-    except BaseException:
-        if session.in_transaction():
-            await run_in_threadpool(_rollback_and_close, session)
-        else:
-            session.close()
-        raise
-    if session.in_transaction():
-        await run_in_threadpool(_commit_and_close, session)
-    else:
-        session.close()
-
-
-def is_request_session(session: Session) -> bool:
-    """A session get_session opened for a request (not a test's savepoint session)."""
-    return FINISH in session.info
-
-
-def finish(session: Session) -> None:
-    """Commit the request's transaction now, in the calling thread (see `commits_in_thread`).
-    Sessions that are not a request's own (tests' savepoints) are left to their owner."""
-    commit = session.info.pop(FINISH, None)
-    if commit is not None:
-        commit()
-
-
-def commits_in_thread(endpoint: Callable[P, T]) -> Callable[P, T]:
-    """A sync endpoint (with a `session` parameter) that commits in the worker thread it runs
-    in, right after its work: the session dependency then has nothing left that needs I/O.
-    The commit still comes before the response; if it fails, the request fails."""
-
-    @wraps(endpoint)
-    def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        result = endpoint(*args, **kwargs)
-        session = kwargs["session"]
-        assert isinstance(session, Session)
-        finish(session)
-        return result
-
-    return run
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+    # TODO(issue13-merge): remove after orders/availability are converted
+    def new_session(self, *, write: bool = True) -> Session:
+        """Old way to a bare session; use `session_scope(database, write=...)`."""
+        return self._begin(write=write)
 
 
 @contextmanager
 def session_scope(database: Database, *, write: bool = True) -> Iterator[Session]:
-    """Scripts and commands open their transactions here, exactly like requests do."""
-    with database.session(write=write) as session:
+    """One unit of work of a command, a mail delivery, a background job or a test: commits
+    when the block ends, rolls back when it raises. Requests use `SessionDep` instead."""
+    session = database._begin(write=write)
+    try:
         yield session
+    except BaseException:
+        database._end(session, commit=False)
+        raise
+    database._end(session, commit=True)
+
+
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction: a write one for POST, PUT, PATCH and DELETE. Used with
+    scope="function", it commits before the response is sent; if the commit fails, so does
+    the request.
+
+    Opening a session does no I/O, so it happens on the event loop; its end needs a worker
+    thread only while it still holds a transaction (public reads that were answered without
+    the database do not)."""
+    database: Database = request.app.state.database
+    session = database._begin(write=request.method not in SAFE_METHODS)
+    try:
+        yield session
+    except BaseException:
+        await _end(database, session, commit=False)
+        raise
+    await _end(database, session, commit=True)
+
+
+async def _end(database: Database, session: Session, *, commit: bool) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(database._end, session, commit=commit)
+    else:
+        database._end(session, commit=commit)
+
+
+SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
+
+# TODO(issue13-merge): remove after orders/availability are converted
+get_session = _request_session
+
+
+# TODO(issue13-merge): remove after orders/availability are converted
+def commits_in_thread(endpoint: Callable[P, T]) -> Callable[P, T]:
+    """Old marker of endpoints that committed in their own worker thread; SessionDep commits
+    every request before its response now, so this changes nothing."""
+    return endpoint

@@ -20,7 +20,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from museion.auth import Access, principal_of
+from museion.access import Access
+from museion.auth import principal_of
 from museion.config import Settings
 from museion.db import MAX_ID, SAFE_METHODS
 from museion.errors import Forbidden, Unprocessable, error_response

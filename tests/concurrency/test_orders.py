@@ -14,7 +14,7 @@ import httpx2 as httpx
 from sqlalchemy import func, select
 
 from museion.availability.models import TicketSale
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.orders.models import Order
 from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
@@ -31,7 +31,7 @@ def _prepare(
     run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
     database = Database(database_url)
     try:
-        with database.session() as session:
+        with session_scope(database) as session:
             create_token(session, access="reseller", name="reseller", secret=SECRET)
             return build(session)
     finally:
@@ -55,7 +55,7 @@ def _fire(base_url: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
 def _orders_stored(database_url: str) -> int:
     database = Database(database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             return int(session.scalar(select(func.count()).select_from(Order)) or 0)
     finally:
         database.dispose()
@@ -123,7 +123,7 @@ def test_a_hundred_orders_for_two_tickets_of_one_quota_take_exactly_ten(
     assert _orders_stored(empty_database_url) == 10
     database = Database(empty_database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             sold = session.scalar(select(func.sum(TicketSale.quantity)))
         assert sold == 10
     finally:

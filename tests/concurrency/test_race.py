@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from museion.auth import PUBLIC
+from museion.access import PUBLIC
 from museion.availability import queries
 from museion.availability.models import Reservation
 from museion.availability.reservations import Holder, HoldRules, book_seats, reserve_tickets
@@ -31,7 +31,7 @@ from museion.catalogue.events.models import (
     Seating,
     SeatRow,
 )
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.errors import Unprocessable
 from museion.migrations import upgrade
 from tests.availability.factories import make_quota, make_ticket
@@ -43,7 +43,7 @@ CAPACITY = 5
 
 def _setup(database: Database) -> tuple[int, datetime]:
     upgrade(database)
-    with database.session() as session:
+    with session_scope(database) as session:
         ticket = make_ticket(session, quotas=[make_quota(session, CAPACITY)])
         return ticket.id, local(datetime.now(BERLIN).date() + timedelta(days=1), "10:00")
 
@@ -54,7 +54,7 @@ def _concurrently(database: Database, attempt: Callable[[Session], object]) -> i
 
     def run(_: int) -> bool:
         try:
-            with database.session() as session:
+            with session_scope(database) as session:
                 attempt(session)
         except Unprocessable:
             return False
@@ -92,7 +92,7 @@ def _book(session: Session, date_id: int, seat_ids: Sequence[int] = ()) -> None:
 
 
 def _held(database: Database, start: datetime) -> int:
-    with database.session(write=False) as session:
+    with session_scope(database, write=False) as session:
         total = session.scalar(
             select(func.sum(Reservation.quantity)).where(Reservation.start_at == start)
         )
@@ -134,7 +134,7 @@ def _book_concurrently(database: Database, date_id: int) -> int:
 
 
 def _booked(database: Database, date_id: int) -> int:
-    with database.session(write=False) as session:
+    with session_scope(database, write=False) as session:
         total = session.scalar(
             select(func.sum(EventBooking.quantity)).where(EventBooking.date_id == date_id)
         )
@@ -149,7 +149,7 @@ def test_without_date_locks_bookings_oversell_and_with_them_they_do_not(
     database = Database(empty_database_url, pool_size=CLAIMS)
     try:
         upgrade(database)
-        with database.session() as session:
+        with session_scope(database) as session:
             event = make_event(session, make_museum(session))
             start = datetime.now(UTC) + timedelta(days=2)
             first = make_date(session, event, start, seats_max=CAPACITY).id
@@ -186,7 +186,7 @@ def _book_seat_concurrently(database: Database, date_id: int, seat_id: int) -> i
 
 
 def _times_sold(database: Database, date_id: int, seat_id: int) -> int:
-    with database.session(write=False) as session:
+    with session_scope(database, write=False) as session:
         sold = session.scalar(
             select(func.count())
             .select_from(BookedSeat)
@@ -203,7 +203,7 @@ def test_without_date_locks_a_seat_sells_several_times_and_with_them_once(
     database = Database(empty_database_url, pool_size=CLAIMS)
     try:
         upgrade(database)
-        with database.session() as session:
+        with session_scope(database) as session:
             seating = Seating(title="Saal")
             session.add(seating)
             session.flush()

@@ -12,7 +12,7 @@ import httpx2 as httpx
 from sqlalchemy import func, select
 
 from museion.availability.models import Reservation
-from museion.db import Database
+from museion.db import Database, session_scope
 from tests.availability.factories import make_hold, make_quota, make_ticket
 from tests.catalogue.factories import BERLIN, local
 from tests.server import run_museion, running_server
@@ -25,7 +25,7 @@ def _prepare(database_url: str, workdir: Path) -> tuple[list[int], datetime]:
     run_museion("db", "upgrade", database_url=database_url, workdir=workdir)
     database = Database(database_url)
     try:
-        with database.session() as session:
+        with session_scope(database) as session:
             quota = make_quota(session, 7)
             first = make_ticket(session, quotas=[quota])
             second = make_ticket(session, quotas=[quota])
@@ -77,7 +77,7 @@ def test_fifty_concurrent_holds_take_exactly_the_five_units_left(
         assert start.isoformat() not in capacity  # sold out: zero values are left out
     database = Database(empty_database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             held = session.scalar(
                 select(func.sum(Reservation.quantity)).where(Reservation.start_at == start)
             )

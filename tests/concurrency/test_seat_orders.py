@@ -28,7 +28,7 @@ from museion.catalogue.events.models import (
     ScalePrice,
     Seat,
 )
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.orders.models import Order
 from tests.server import run_museion, running_server
 
@@ -55,7 +55,7 @@ def _load_demo(database_url: str, workdir: Path) -> SeatedDate:
     run_museion("demo", "--no-serve", database_url=database_url, workdir=workdir)
     database = Database(database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             event_date = session.scalars(
                 select(EventDate)
                 .where(
@@ -135,7 +135,7 @@ def _booked_seats(database_url: str, date_id: int) -> list[int]:
     database = Database(database_url)
     now = datetime.now(UTC)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             return sorted(
                 session.scalars(
                     select(BookedSeat.seat_id)
@@ -153,7 +153,7 @@ def _booked_seats(database_url: str, date_id: int) -> list[int]:
 def _orders_stored(database_url: str) -> int:
     database = Database(database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             return int(session.scalar(select(func.count()).select_from(Order)) or 0)
     finally:
         database.dispose()

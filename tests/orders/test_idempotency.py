@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Principal
+from museion.access import Access, Principal
 from museion.catalogue.tickets.models import Ticket
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.errors import Conflict
 from museion.orders import idempotency, queries
 from museion.orders.models import IdempotencyKey, Order
@@ -101,7 +101,7 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(database: Database) -
         pytest.skip("SQLite runs one write transaction at a time: a duplicate waits instead")
     principal = Principal(Access.RESELLER, token_id=1)
     key = idempotency.Key.of(principal, "in-flight", "POST /orders", b"{}")
-    with database.session() as first, database.session() as second:
+    with session_scope(database) as first, session_scope(database) as second:
         assert queries.try_lock_key(first, key.key_hash)  # the first request is running
         with pytest.raises(Conflict) as refused:
             idempotency.replay(second, key, datetime.now(UTC), timedelta(hours=24))
@@ -203,7 +203,7 @@ def test_concurrent_tidying_skips_rows_another_request_is_deleting(database: Dat
         pytest.skip("SQLite runs one write transaction at a time: nobody tidies concurrently")
     stored_at = datetime(2020, 1, 1, tzinfo=UTC)
     hashes = [f"skip-locked-{n}" for n in range(4)]
-    with database.session() as setup:
+    with session_scope(database) as setup:
         setup.add_all(
             IdempotencyKey(
                 key_hash=h, request_hash="r", status_code=201, response_body=b"", created_at=at
@@ -212,10 +212,10 @@ def test_concurrent_tidying_skips_rows_another_request_is_deleting(database: Dat
         )
     try:
         cutoff = stored_at + timedelta(seconds=1)
-        with database.session() as first, database.session() as second:
+        with session_scope(database) as first, session_scope(database) as second:
             assert queries.delete_idempotency_keys_before(first, cutoff, limit=2) == 2
             # Without SKIP LOCKED this would wait for `first` (here: forever, lock_timeout 503).
             assert queries.delete_idempotency_keys_before(second, cutoff, limit=10) == 2
     finally:
-        with database.session() as cleanup:
+        with session_scope(database) as cleanup:
             cleanup.execute(delete(IdempotencyKey).where(IdempotencyKey.key_hash.in_(hashes)))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from museion.config import Settings
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.migrations import upgrade
 from museion.orders import mail
 from museion.orders.mail import attachments, deliver_due
@@ -48,7 +48,7 @@ def _wait_for(condition: Any, seconds: float = 20) -> None:
 def _mails(database_url: str) -> list[Mail]:
     database = Database(database_url)
     try:
-        with database.session(write=False) as session:
+        with session_scope(database, write=False) as session:
             return list(session.scalars(select(Mail).order_by(Mail.id)))
     finally:
         database.dispose()
@@ -56,7 +56,7 @@ def _mails(database_url: str) -> list[Mail]:
 
 def _queue_mail(database: Database, token: str, now: datetime) -> int:
     """An order (with no items) and its confirmation in the outbox; returns the order id."""
-    with database.session() as session:
+    with session_scope(database) as session:
         order = Order(token=token, source="api", total_price_cents=0, created_at=now)
         session.add(order)
         session.flush()
@@ -89,7 +89,7 @@ def test_a_finalized_order_sends_exactly_one_confirmation(
 ) -> None:
     run_museion("db", "upgrade", database_url=empty_database_url, workdir=tmp_path)
     database = Database(empty_database_url)
-    with database.session() as session:
+    with session_scope(database) as session:
         create_token(session, access="reseller", name="reseller", secret=SECRET)
         event_date = make_date(session, make_event(session, make_museum(session)))
         date_id = event_date.id

@@ -29,7 +29,7 @@ from starlette.types import Receive, Scope, Send
 from museion.app import create_app
 from museion.catalogue.events.models import EventDate
 from museion.config import Settings
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
 from museion.system.cache import (
@@ -76,7 +76,7 @@ class Instance:
         return TestClient(app)
 
     def cancel(self, date_id: int, *, announce: bool) -> None:
-        with self.database.session() as session:
+        with session_scope(self.database) as session:
             session.execute(
                 update(EventDate).where(EventDate.id == date_id).values(status="cancelled")
             )
@@ -86,13 +86,13 @@ class Instance:
     def generation(self) -> int:
         if isinstance(self.store, RedisStore):
             return int(redis_client().get(self.store.generation_key) or 0)
-        with self.database.session(write=False) as session:
+        with session_scope(self.database, write=False) as session:
             return session.scalars(select(CacheGeneration.value)).one()
 
     def stored_answers(self) -> int:
         if isinstance(self.store, RedisStore):
             return len(list(redis_client().scan_iter(f"{self.store.answer_prefix}*")))
-        with self.database.session(write=False) as session:
+        with session_scope(self.database, write=False) as session:
             return session.scalar(select(func.count()).select_from(ResponseCache)) or 0
 
 
@@ -134,7 +134,7 @@ def instance(
 ) -> Iterator[Instance]:
     database = Database(empty_database_url)
     upgrade(database)
-    with database.session() as session:
+    with session_scope(database) as session:
         load_demo(session, today=demo_today(), zone=ZoneInfo(ZONE))
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -206,7 +206,7 @@ def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> N
 
 
 def fail_a_change(database: Database) -> None:
-    with database.session() as session:
+    with session_scope(database) as session:
         catalogue_changed(session)
         raise RuntimeError("the change fails")
 
@@ -220,7 +220,7 @@ def test_a_rolled_back_change_keeps_the_cache(instance: Instance) -> None:
         session.rollback()
         session.commit()  # the next transaction of the same session changed nothing
     assert instance.generation() == generation
-    with instance.database.session() as session:
+    with session_scope(instance.database) as session:
         catalogue_changed(session)
     assert instance.generation() == generation + 1
 
@@ -290,7 +290,7 @@ def test_without_a_reachable_redis_requests_are_answered_uncached(
     try:
         with TestClient(create_app(settings, database)) as client:
             answers = [client.get(DATES) for _ in range(2)]
-        with database.session() as session:
+        with session_scope(database) as session:
             catalogue_changed(session)  # the failed bump is logged, the commit stands
     finally:
         database.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,11 +10,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from museion.auth import GRANTABLE, TOKEN_ACCESS, Access, Permission, hash_secret
+from museion.access import GRANTABLE, TOKEN_ACCESS, Access, Permission
 from museion.catalogue.museums import service as museums
 from museion.errors import NotFound, Unprocessable
 from museion.tokens import queries
 from museion.tokens.models import ApiToken, ApiTokenMuseum, ApiTokenPermission
+from museion.tokens.queries import ActiveToken as ActiveToken
 
 SECRET_PREFIX = "msn_"
 
@@ -34,7 +36,7 @@ def create_token(
     secret: str | None = None,
 ) -> IssuedToken:
     """Issue a token; `secret` is only passed by the demo loader, which uses well-known secrets.
-    A permission must be one that tokens of this access level can have (auth.GRANTABLE)."""
+    A permission must be one that tokens of this access level can have (access.GRANTABLE)."""
     if access not in {a.value for a in TOKEN_ACCESS}:
         raise Unprocessable(f"access must be one of {', '.join(a.value for a in TOKEN_ACCESS)}")
     granted = _grantable(Access(access), permissions)
@@ -70,6 +72,15 @@ def _grantable(access: Access, permissions: Sequence[str]) -> list[Permission]:
             )
         granted.append(permission)
     return granted
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def find_active_token(session: Session, secret: str) -> ActiveToken | None:
+    """The live token a bearer secret belongs to (None: unknown or revoked)."""
+    return queries.find_active_token(session, hash_secret(secret))
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Principal, limit_to_museums
+from museion.access import Access, Principal, limit_to_museums
 from museion.catalogue.events import queries
 from museion.catalogue.events.models import (
     DateStatus,

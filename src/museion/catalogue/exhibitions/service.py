@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal, limit_to_museums
+from museion.access import Principal, limit_to_museums
 from museion.catalogue.exhibitions import queries
 from museion.catalogue.exhibitions.models import Exhibition
 from museion.catalogue.models import Location

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal
+from museion.access import Principal
 from museion.catalogue.museums import queries
 from museion.catalogue.museums.models import Museum, OpeningException, OpeningHour
 from museion.db import search_pattern

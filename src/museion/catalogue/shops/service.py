@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal, limit_to_museums
+from museion.access import Principal, limit_to_museums
 from museion.catalogue.shops import queries
 from museion.catalogue.shops.models import Shop, ShopTextKind
 from museion.catalogue.shops.texts import BUILT_IN_SHOP_NAME, STANDARD_TRANSLATIONS
