@@ -20,11 +20,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from museion.app import create_app
 from museion.config import Settings
-from museion.db import Database, get_session, session_scope
+from museion.db import Database, session_scope
 from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
 from museion.system.cache import PENDING_FLAG as CATALOGUE_CHANGED
@@ -145,12 +145,13 @@ def demo_year() -> int:
     return demo_today().year
 
 
-@pytest.fixture
-def settings(database: Database, tmp_path: Path) -> Settings:
+@pytest.fixture(scope="session")
+def suite_settings(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The settings of the app most tests share (one per backend and test process)."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=str(database.engine.url.render_as_string(hide_password=False)),
-        media_dir=tmp_path / "media",
+        media_dir=tmp_path_factory.mktemp("media"),
         time_zone=ZONE,
         # The shared cache answers from committed rows; per-test transactions are invisible
         # to it. tests/system/test_cache.py tests it on databases of its own.
@@ -164,6 +165,13 @@ def settings(database: Database, tmp_path: Path) -> Settings:
         # switches them on with counters of its own.
         rate_limit_enabled=False,
     )
+
+
+@pytest.fixture
+def settings(suite_settings: Settings) -> Settings:
+    """Override this fixture (returning `settings.model_copy(update=...)`) to change settings:
+    the test then gets an app of its own. Never change the object in place."""
+    return suite_settings
 
 
 @pytest.fixture
@@ -181,34 +189,75 @@ def session(database: Database, demo: DemoInstance) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="session")
+def suite_app(suite_settings: Settings, database: Database) -> FastAPI:
+    """Built once per backend and test process: building an app costs more than most tests."""
+    return create_app(suite_settings, database)
+
+
 @pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
+def app(
+    settings: Settings, suite_settings: Settings, suite_app: FastAPI, database: Database
+) -> Iterator[FastAPI]:
+    """The shared app, unless the test changed the settings; what a test changes on it (its
+    settings, dependency overrides) is put back afterwards."""
+    if settings is not suite_settings:
+        yield create_app(settings, database)
+        return
+    yield suite_app
+    suite_app.dependency_overrides.clear()
+    suite_app.state.settings = suite_settings
+    suite_app.state.database = database
+
+
+@pytest.fixture
+def fresh_app(settings: Settings, database: Database) -> FastAPI:
+    """An app of the test's own, for tests that add routes to it."""
     return create_app(settings, database)
 
 
-@pytest.fixture
-def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
-    def test_session() -> Iterator[Session]:
-        # Like production, one request is one unit of work: here a savepoint, released on
-        # success and rolled back on error (leaving what the test itself set up in place).
-        request_transaction = session.begin_nested()
+class InTestTransaction(Database):
+    """The suite's database as the app sees it during one test: every unit of work (a
+    request's, the token lookup's, a background job's) is a savepoint in the test's session,
+    released on success and rolled back on error, leaving what the test set up in place."""
+
+    def __init__(self, database: Database, session: Session) -> None:
+        # The engine and hooks of the real database; no sessions of its own.
+        self.engine = database.engine
+        self.info = database.info
+        self.session_of_test = session
+        self.savepoints: list[SessionTransaction] = []
+
+    def _begin(self, *, write: bool) -> Session:
+        self.savepoints.append(self.session_of_test.begin_nested())
+        return self.session_of_test
+
+    def _end(self, session: Session, *, commit: bool) -> None:
+        savepoint = self.savepoints.pop()
         try:
-            yield session
-            # Nothing a test writes is ever committed, so no cached answer has to end; bumping
-            # the generation from a second connection would wait for this test's write lock.
-            session.info.pop(CATALOGUE_CHANGED, None)
-            request_transaction.commit()
-        except BaseException:
-            request_transaction.rollback()
-            raise
+            if commit:
+                # Nothing a test writes is ever committed, so no cached answer has to end;
+                # bumping the generation from a second connection would wait for this test's
+                # write lock.
+                session.info.pop(CATALOGUE_CHANGED, None)
+                savepoint.commit()
+            else:
+                savepoint.rollback()
         finally:
-            # Lazy loads after the request must fail as they would with a fresh session.
+            # Lazy loads after the unit of work must fail as they would with a fresh session.
             session.expunge_all()
 
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as test_client:
-        yield test_client
-    app.dependency_overrides.clear()
+
+@pytest.fixture
+def client(app: FastAPI, database: Database, session: Session) -> Iterator[TestClient]:
+    """HTTP through the app; its transactions are savepoints in the test's transaction."""
+    app.state.database = InTestTransaction(database, session)
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        app.state.database = database
+        app.dependency_overrides.clear()
 
 
 def bearer(secret: str) -> dict[str, str]:

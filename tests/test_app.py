@@ -102,8 +102,10 @@ def test_a_failing_commit_answers_5xx_not_2xx(app_with_real_sessions: TestClient
 
 
 def test_a_bug_answers_json_with_a_request_id_that_the_log_names(
-    app: FastAPI, caplog: pytest.LogCaptureFixture
+    fresh_app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
+    app = fresh_app
+
     @app.get("/api/v4/broken-on-purpose")
     def broken() -> None:
         raise RuntimeError("a bug that knows mail@example.org")

@@ -6,9 +6,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from museion.catalogue.pictures import fallback_picture
+from museion.config import Settings
 from museion.demo.loader import DemoInstance
 from tests.conftest import bearer, demo_year
 
@@ -90,9 +92,9 @@ def test_museum_detail_has_description_content_and_location(
 
 
 def test_picture_urls_follow_the_configured_public_url(
-    client: TestClient, demo: DemoInstance, settings
+    app: FastAPI, client: TestClient, demo: DemoInstance, settings: Settings
 ) -> None:
-    settings.public_url = "https://tickets.example.org/"
+    app.state.settings = settings.model_copy(update={"public_url": "https://tickets.example.org/"})
     museum = client.get(f"/api/v4/museums/{demo.museum_ids['kunsthalle']}").json()["museum"]
     assert (
         museum["picture"]["original"] == "https://tickets.example.org/media/original/kunsthalle.jpg"

@@ -76,7 +76,9 @@ def test_seat_plans_are_svg_that_may_load_and_run_nothing(client: TestClient) ->
     assert_secured(response)
 
 
-def test_internal_errors_carry_the_security_headers(app: FastAPI) -> None:
+def test_internal_errors_carry_the_security_headers(fresh_app: FastAPI) -> None:
+    app = fresh_app
+
     @app.get("/boom")
     def boom() -> None:
         raise RuntimeError("a bug")
