@@ -3,7 +3,7 @@
 
     python3 dev.py demo   [museion demo options]   install, load the demo museums, serve :8000
     python3 dev.py test   [pytest options]         install, run the suite (SQLite and PostgreSQL)
-    python3 dev.py check                           ruff format --check, ruff check, mypy
+    python3 dev.py check                           ruff, mypy, import contracts
     python3 dev.py serve  [museion serve options]  install, migrate, serve
     python3 dev.py museion ARGS...                 any museion command inside the environment
 
@@ -70,7 +70,8 @@ def main(argv: list[str]) -> int:
     ):
         if code := run([str(PYTHON), "-m", *command]):
             return code
-    return 0
+    # STYLE.md section 3, who may import whom: the contracts in pyproject.toml (lint-imports).
+    return run([str(PYTHON), "-c", "from importlinter.cli import lint_imports_command as c; c()"])
 
 
 if __name__ == "__main__":

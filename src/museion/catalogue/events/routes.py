@@ -21,8 +21,6 @@ from museion.catalogue.events.filters import (
     LanguageIds,
     StartAt,
 )
-from museion.catalogue.events.models import DateStatus, EventDate, TagKind
-from museion.catalogue.events.queries import DateQuery, EventFilter
 from museion.catalogue.events.schemas import (
     CalendarAllEnvelope,
     CalendarAnyEnvelope,
@@ -41,6 +39,7 @@ from museion.catalogue.events.schemas import (
     NamedOut,
     SeatingOut,
 )
+from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, EventFilter, TagKind
 from museion.db import SessionDep
 from museion.web import (
     ApiDate,

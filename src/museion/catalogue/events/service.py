@@ -25,6 +25,9 @@ from museion.catalogue.events.models import (
 from museion.catalogue.events.queries import Channel, DateQuery, EventFilter
 from museion.errors import Forbidden, NotFound, Unprocessable
 
+# The types the routes name: routes never import models or queries (STYLE.md section 3).
+__all__ = ["DateQuery", "DateStatus", "EventDate", "EventFilter", "TagKind"]
+
 # Every start_at/end_at window (/dates, /calendar, /events/:id/dates and /calendar, the ticket
 # calendar) may cover a year plus a day: go~mus answers such windows today, although the older
 # docs name 31 days, and clients ask for 46-day ticket calendars and eight-month overviews.

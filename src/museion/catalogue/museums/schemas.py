@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
@@ -12,7 +12,6 @@ from museion.web import Meta, Render, Text
 
 if TYPE_CHECKING:
     from museion.catalogue.museums.models import Museum
-    from museion.catalogue.museums.service import DayHours
 
 
 class MuseumOut(BaseModel):
@@ -53,6 +52,20 @@ class MuseumsEnvelope(BaseModel):
 
 class MuseumEnvelope(BaseModel):
     museum: MuseumDetailOut
+
+
+class DayHours(Protocol):
+    """What an answer shows of a day's opening hours (museums.service.DayHours); a protocol,
+    so that schemas need not import the service."""
+
+    @property
+    def begin(self) -> datetime | None: ...
+    @property
+    def end(self) -> datetime | None: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def note(self) -> dict[str, str | None] | None: ...
 
 
 class OpeningHoursOut(BaseModel):
