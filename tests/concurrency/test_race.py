@@ -2,8 +2,11 @@
 concurrent holds and bookings oversell (a seat of a seat plan sells several times); with them
 on, the same claims take exactly the capacity.
 
-PostgreSQL only: on SQLite the lock is the write transaction itself (BEGIN IMMEDIATE), which
-cannot be switched off without breaking every write.
+On SQLite the lock is the write transaction itself (BEGIN IMMEDIATE), and switching it off
+does not oversell there: a deferred transaction that counted before another writer committed
+may not write any more (WAL snapshots: SQLITE_BUSY_SNAPSHOT), so the race shows as writers that
+fail instead of queueing. One test shows that for holds; the date and seat variants would show
+the same thing, so they run on PostgreSQL only, where switching the row locks off oversells.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from museion.access import PUBLIC
@@ -39,6 +43,10 @@ from tests.catalogue.factories import BERLIN, local, make_date, make_event, make
 
 CLAIMS = 8
 CAPACITY = 5
+SQLITE_SKIP = (
+    "SQLite cannot oversell here: without BEGIN IMMEDIATE a stale writer fails (see "
+    "test_on_sqlite_holds_without_the_write_lock_fail_instead_of_queueing)"
+)
 
 
 def _setup(database: Database) -> tuple[int, datetime]:
@@ -103,7 +111,7 @@ def test_without_slot_locks_holds_oversell_and_with_them_they_do_not(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not empty_database_url.startswith("postgresql"):
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+        pytest.skip(SQLITE_SKIP)
     database = Database(empty_database_url, pool_size=CLAIMS)
     try:
         ticket_id, start = _setup(database)
@@ -120,6 +128,57 @@ def test_without_slot_locks_holds_oversell_and_with_them_they_do_not(
             patched.setattr(queries, "used_quantities", count_then_wait)
             assert _claim_concurrently(database, ticket_id, start) == CLAIMS
         assert _held(database, start) == CLAIMS > CAPACITY  # oversold
+
+        later = start + timedelta(minutes=30)
+        assert _claim_concurrently(database, ticket_id, later) == CAPACITY
+        assert _held(database, later) == CAPACITY
+    finally:
+        database.dispose()
+
+
+def test_on_sqlite_holds_without_the_write_lock_fail_instead_of_queueing(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if empty_database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's race is shown by switching its row locks off (tests above)")
+    database = Database(empty_database_url, pool_size=CLAIMS)
+    try:
+        ticket_id, start = _setup(database)
+        barrier = threading.Barrier(CLAIMS, timeout=30)
+        counting: Callable[..., Any] = queries.used_quantities
+
+        def count_then_wait(*args: Any, **kwargs: Any) -> Any:
+            used = counting(*args, **kwargs)
+            barrier.wait()  # every claim has counted before any has written: the race, for sure
+            return used
+
+        def claim_in_deferred_transaction(_: int) -> str:
+            try:
+                # write=False: a plain deferred BEGIN, the up-front write lock switched off.
+                with session_scope(database, write=False) as session:
+                    reserve_tickets(
+                        session,
+                        PUBLIC,
+                        ticket_id=ticket_id,
+                        quantity=1,
+                        start_at=start,
+                        zone=BERLIN,
+                        now=datetime.now(UTC),
+                        holder=Holder("race", capped=False),
+                        rules=HoldRules(),
+                    )
+            except OperationalError as error:
+                return f"refused by SQLite: {error.orig}"
+            return "held"
+
+        with monkeypatch.context() as patched:
+            patched.setattr(queries, "used_quantities", count_then_wait)
+            with ThreadPoolExecutor(max_workers=CLAIMS) as pool:
+                outcomes = list(pool.map(claim_in_deferred_transaction, range(CLAIMS)))
+        # One writer wins; every other one counted a snapshot that is stale by then.
+        assert outcomes.count("held") == 1
+        assert outcomes.count("refused by SQLite: database is locked") == CLAIMS - 1, outcomes
+        assert _held(database, start) == 1
 
         later = start + timedelta(minutes=30)
         assert _claim_concurrently(database, ticket_id, later) == CAPACITY
@@ -145,7 +204,7 @@ def test_without_date_locks_bookings_oversell_and_with_them_they_do_not(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not empty_database_url.startswith("postgresql"):
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+        pytest.skip(SQLITE_SKIP)
     database = Database(empty_database_url, pool_size=CLAIMS)
     try:
         upgrade(database)
@@ -199,7 +258,7 @@ def test_without_date_locks_a_seat_sells_several_times_and_with_them_once(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not empty_database_url.startswith("postgresql"):
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+        pytest.skip(SQLITE_SKIP)
     database = Database(empty_database_url, pool_size=CLAIMS)
     try:
         upgrade(database)
@@ -248,7 +307,7 @@ def test_without_holder_locks_one_client_holds_past_its_cap_and_with_them_it_doe
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not empty_database_url.startswith("postgresql"):
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE; nothing to switch off")
+        pytest.skip(SQLITE_SKIP)
     database = Database(empty_database_url, pool_size=CLAIMS)
     cap = 3
     try:

@@ -56,7 +56,9 @@ def test_no_parameter_value_makes_the_server_fail(
     client: TestClient, database: Database, value: str
 ) -> None:
     if database.backend != "sqlite" and value not in DATABASE_SENSITIVE:
-        return  # covered on SQLite; this sweep is the slowest part of the suite
+        # This sweep is the slowest part of the suite; a value that never reaches the database
+        # is validated by the same code on both backends.
+        pytest.skip("not database-sensitive: validation is backend-independent, run on SQLite")
     for path, operation in get_operations(client):
         for parameter in operation.get("parameters", []):
             url = fill_path(path, "1")
