@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 
 from museion import __version__
 from museion.auth import get_principal
-from museion.availability.routes import router as tickets_router
+from museion.availability.routes import router as availability_router
 from museion.catalogue.events.routes import router as events_router
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
@@ -20,6 +20,7 @@ from museion.catalogue.museums.routes import router as museums_router
 from museion.catalogue.pictures import fallback_picture
 from museion.catalogue.routes import MediaFiles
 from museion.catalogue.shops.routes import router as shop_router
+from museion.catalogue.tickets.routes import router as tickets_router
 from museion.config import Settings, get_settings
 from museion.db import Database
 from museion.docs import DOCS_URL, add_docs_pages, document_api
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         museums_router,
         exhibitions_router,
         events_router,
+        # Before the ticket catalogue: its /tickets/{ticket_id} would take /tickets/calendar.
+        availability_router,
         tickets_router,
         lookups_router,
         shop_router,

@@ -6,6 +6,9 @@ DomainError (500)
   NotFound ............ 404  no such record, or outside the token's museums
   Conflict ............ 409  the same Idempotency-Key is still in progress; retry shortly
   Unprocessable ....... 422  invalid input or a refused business rule
+    SoldOut ........... 422  no capacity left: quota slot, date seats, a seat of a seat plan
+      HoldLimitReached  422  the client already holds as much as one client may
+      ReservationExpired 422 a named hold is gone (expired or used): its units are not yours
   TooManyRequests ..... 429  rate limit, with Retry-After (system/ratelimit.py)
   Busy ................ 503  lock timeout, or a lost database connection; try again shortly
 framework errors: 404 unknown route, 405 wrong method, 408 body too slow, 413 body too
@@ -59,6 +62,19 @@ class Conflict(DomainError):
 
 class Unprocessable(DomainError):
     status_code = 422
+
+
+class SoldOut(Unprocessable):
+    """Capacity refused (availability): what was asked for is not free, or not yours."""
+
+
+class HoldLimitReached(SoldOut):
+    """A client holds as much as one client may (hold caps)."""
+
+
+class ReservationExpired(SoldOut):
+    def __init__(self, message: str = "reservation not valid anymore") -> None:
+        super().__init__(message)
 
 
 class TooManyRequests(DomainError):

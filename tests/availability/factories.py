@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from museion.availability.models import Quota, QuotaRule, Reservation, TicketQuota
+from museion.availability.models import Quota, QuotaRule, Reservation
 from museion.catalogue.museums.models import Museum
-from museion.catalogue.tickets.models import Ticket
+from museion.catalogue.tickets.models import Ticket, TicketQuota
 
 _counter = iter(range(1, 1_000_000))
 

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from museion.access import PUBLIC
 from museion.availability import queries
+from museion.availability.holds import Holder, HoldRules, reserve_tickets
 from museion.availability.models import Reservation
-from museion.availability.reservations import Holder, HoldRules, book_seats, reserve_tickets
+from museion.availability.selling import book_seats
 from museion.catalogue.events.models import (
     BookedSeat,
     EventBooking,

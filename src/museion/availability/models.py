@@ -25,20 +25,6 @@ class Quota(Base):
     )
 
 
-class TicketQuota(Base):
-    """A ticket draws on this quota: selling one unit uses one unit of the quota at that time."""
-
-    __tablename__ = "ticket_quota"
-    __table_args__ = (Index("ix_ticket_quota_quota_id_ticket_id", "quota_id", "ticket_id"),)
-
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True
-    )
-    quota_id: Mapped[int] = mapped_column(
-        ForeignKey("quota.id", ondelete="CASCADE"), primary_key=True
-    )
-
-
 class QuotaRule(Base):
     """Capacity per entry time of a quota on some days.
 

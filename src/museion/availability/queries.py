@@ -22,17 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from museion.availability.models import (
-    HoldHolder,
-    QuotaRule,
-    QuotaSlot,
-    Reservation,
-    TicketQuota,
-    TicketSale,
-)
+from museion.availability.models import HoldHolder, QuotaRule, QuotaSlot, Reservation, TicketSale
 from museion.catalogue.events.models import BookedSeat, DateStatus, EventBooking, EventDate, Seat
-from museion.catalogue.events.queries import taken_seats
-from museion.catalogue.tickets.models import TicketMuseum
+from museion.catalogue.tickets.models import TicketMuseum, TicketQuota
 
 SlotKey = tuple[int, datetime]  # (quota id, entry time in UTC)
 
@@ -97,11 +89,6 @@ def _used_statement() -> Select[int, datetime, int]:
 
 # Built once: the same statement object keeps its cache key, so running it costs no rebuild.
 _USED = _used_statement()
-_QUOTA_IDS: Select[int, int] = (
-    select(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
-    .where(_ticket_quota.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
-    .order_by(_ticket_quota.c.ticket_id, _ticket_quota.c.quota_id)
-)
 # Rows: (ticket id, quota id, rule or None), by ticket and quota.
 _QUOTAS_AND_RULES = (
     select(TicketQuota.ticket_id, TicketQuota.quota_id, QuotaRule)
@@ -125,27 +112,21 @@ _LOCK_DATE = (
     )
     .with_for_update()
 )
-_BOOKED_SEATS = select(func.coalesce(func.sum(_booking.c.quantity), 0)).where(
-    _booking.c.date_id == bindparam("date_id"),
-    or_(_booking.c.live_until.is_(None), _booking.c.live_until > bindparam("now")),
+_BOOKED_SEATS = select(func.coalesce(func.sum(EventBooking.quantity), 0)).where(
+    EventBooking.date_id == bindparam("date_id"), EventBooking.live_at(bindparam("now"))
 )
-
-
-def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
-    """ticket id -> its quota ids, ascending; tickets without a quota map to []."""
-    found: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
-    if not ticket_ids:
-        return found
-    rows = session.execute(_QUOTA_IDS, {"ticket_ids": list(ticket_ids)})
-    for ticket_id, quota_id in rows:
-        found[ticket_id].append(quota_id)
-    return found
+_LIVE_SEAT_IDS = (
+    select(BookedSeat.seat_id)
+    .join(EventBooking, EventBooking.id == BookedSeat.booking_id)
+    .where(BookedSeat.date_id == bindparam("date_id"), EventBooking.live_at(bindparam("now")))
+)
 
 
 def quotas_and_rules(
     session: Session, ticket_ids: Collection[int]
 ) -> tuple[dict[int, list[int]], dict[int, list[QuotaRule]]]:
-    """quota_ids_of, and the capacity rules of those quotas, in one statement."""
+    """ticket id -> its quota ids (ascending; [] without a quota), and the capacity rules of
+    those quotas, in one statement."""
     quota_ids: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
     rules: dict[int, list[QuotaRule]] = {}
     if not ticket_ids:
@@ -379,5 +360,5 @@ def add_booked_seats(
 
 
 def live_seat_ids(session: Session, date_id: int, now: datetime) -> set[int]:
-    """Seats of the date held by live bookings."""
-    return taken_seats(session, date_id, now)
+    """Seats of the date held by live bookings (read after lock_date, like booked_seats)."""
+    return set(session.scalars(_LIVE_SEAT_IDS, {"date_id": date_id, "now": now}))

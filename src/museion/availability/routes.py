@@ -1,9 +1,10 @@
-"""/tickets...: the ticket catalogue with quota ids, live capacity, calendar, reservations
-(go~mus tickets.md, reservations.md). The fixed paths come before /tickets/{ticket_id}."""
+"""/tickets/capacities, /tickets/calendar, /tickets/{ticket_id}/capacity, /tickets/reservations:
+live capacity and holds (go~mus tickets.md, holds.md). The ticket catalogue itself
+(/tickets, /tickets/{ticket_id}, /tickets/content) is catalogue/tickets/routes.py; app.py includes
+this router before it, so that these fixed paths are not taken for a ticket id."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
 from museion.auth import ALL_BUT_ENTRY, Principal, PrincipalDep, require
-from museion.availability import reservations, service
+from museion.availability import counting, holds
 from museion.availability.models import Reservation
 from museion.availability.schemas import (
     CALENDAR_TIME,
@@ -28,34 +29,22 @@ from museion.availability.schemas import (
     TicketCalendarAnyEnvelope,
 )
 from museion.catalogue.events.filters import Depth, EndAt, StartAt
-from museion.catalogue.tickets.filters import Bookable, TicketFilterDep, ValidAt
-from museion.catalogue.tickets.schemas import (
-    TicketContentOut,
-    TicketContentsEnvelope,
-    TicketDetailOut,
-    TicketEnvelope,
-    TicketOut,
-    TicketsEnvelope,
-)
+from museion.catalogue.tickets.filters import Bookable, TicketFilterDep, TicketIds, required
 from museion.config import Settings
 from museion.db import SessionDep
 from museion.errors import Unprocessable
 from museion.web import (
     ApiDate,
     NowDep,
-    PaginationDep,
     PathId,
     Render,
     RenderDep,
     SettingsDep,
     example_time,
-    id_list,
 )
 
 router = APIRouter(tags=["tickets"])
 
-_ticket_ids = id_list("ticket_ids", description="The tickets asked about (required).")
-TicketIds = Annotated[list[int] | None, Depends(_ticket_ids)]
 Day = Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")]
 Token = Annotated[str, Path(min_length=1, max_length=64)]
 MAX_TOKENS = 100
@@ -97,53 +86,12 @@ async def _reservation_tokens(
 OwnTokens = Annotated[list[str], Depends(_reservation_tokens)]
 
 
-def _required(ticket_ids: list[int] | None) -> list[int]:
-    if not ticket_ids:
-        raise Unprocessable("ticket_ids[] is required")
-    return ticket_ids
-
-
 def _today(settings: SettingsDep, now: datetime) -> date:
     return now.astimezone(settings.zone).date()
 
 
 def _key(moment: datetime, render: Render) -> str:
     return render.time(moment).isoformat()
-
-
-@router.get("/tickets", summary="List of tickets")
-def list_tickets(
-    session: SessionDep,
-    principal: PrincipalDep,
-    render: RenderDep,
-    settings: SettingsDep,
-    pagination: PaginationDep,
-    now: NowDep,
-    f: TicketFilterDep,
-    by_bookable: Bookable = None,
-    valid_at: ValidAt = None,
-) -> TicketsEnvelope:
-    """The admission tickets valid on `valid_at` (default today), with their prices,
-    entry times and the quota ids whose capacity they draw on. Annual tickets only when asked for
-    with `by_ticket_types[]=annual`."""
-    total, found, quota_ids = service.ticket_page(
-        session,
-        principal,
-        replace(f, valid_at=valid_at or _today(settings, now)),
-        bookable=by_bookable,
-        offset=pagination.offset,
-        limit=pagination.per_page,
-    )
-    return TicketsEnvelope(
-        tickets=[
-            TicketOut.build(t, service.is_bookable(t, principal), quota_ids[t.id], render)
-            for t in found
-        ],
-        meta=pagination.meta(total),
-    )
-
-
-# Fixed paths first: /tickets/{ticket_id} would otherwise catch them.
 
 
 @router.get("/tickets/capacities", summary="Free and configured capacity per quota, one day")
@@ -160,10 +108,10 @@ def ticket_capacities(
     """For each quota the tickets `ticket_ids[]` draw on: free units per entry
     time of one day (`capacities`) and the configured capacity (`total_capacities`). Your own
     `reservations[]` count as free."""
-    found = service.quota_capacities(
+    found = counting.quota_capacities(
         session,
         principal,
-        _required(ticket_ids),
+        required(ticket_ids),
         date or _today(settings, now),
         settings.zone,
         now,
@@ -197,12 +145,12 @@ def ticket_calendar(
 ) -> TicketCalendarAnyEnvelope | TicketCalendarAllEnvelope:
     """Per day from `start_at` to `end_at`: whether any ticket has free capacity
     (`depth=any`, the default) or the free units per quota and entry time (`depth=all`)."""
-    days = service.calendar_days(start_at, end_at, _today(settings, now), settings.zone)
+    days = counting.calendar_days(start_at, end_at, _today(settings, now), settings.zone)
     args = (session, principal, f, days, settings.zone, now)
     if depth == "any":
-        busy = service.calendar_any(*args, bookable=by_bookable, own_tokens=own_tokens)
+        busy = counting.calendar_any(*args, bookable=by_bookable, own_tokens=own_tokens)
         return TicketCalendarAnyEnvelope(data={day.isoformat(): b for day, b in busy.items()})
-    per_day = service.calendar_all(*args, bookable=by_bookable, own_tokens=own_tokens)
+    per_day = counting.calendar_all(*args, bookable=by_bookable, own_tokens=own_tokens)
     return TicketCalendarAllEnvelope(
         data={
             day.isoformat(): [
@@ -223,31 +171,6 @@ def ticket_calendar(
     )
 
 
-@router.get("/tickets/content", summary="Content attributes of a set of tickets")
-def ticket_contents(
-    session: SessionDep,
-    principal: PrincipalDep,
-    render: RenderDep,
-    pagination: PaginationDep,
-    ticket_ids: TicketIds,
-    attr: Annotated[
-        str | None, Query(max_length=100, description="Only this content attribute.")
-    ] = None,
-) -> TicketContentsEnvelope:
-    """The content attributes (shop title, texts) of the tickets `ticket_ids[]`;
-    `attr` picks one attribute."""
-    total, found = service.ticket_contents(
-        session,
-        principal,
-        _required(ticket_ids),
-        offset=pagination.offset,
-        limit=pagination.per_page,
-    )
-    return TicketContentsEnvelope(
-        data=[TicketContentOut.build(t, attr, render) for t in found], meta=pagination.meta(total)
-    )
-
-
 def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnvelope:
     return ReservationEnvelope(
         reservation=ReservationOut(
@@ -260,18 +183,18 @@ def _reservation_out(reservation: Reservation, render: Render) -> ReservationEnv
     )
 
 
-def _hold_rules(settings: Settings) -> reservations.HoldRules:
-    return reservations.HoldRules(
+def _hold_rules(settings: Settings) -> holds.HoldRules:
+    return holds.HoldRules(
         max_units=settings.hold_max_units,
         max_slot_percent=settings.hold_max_slot_percent,
         horizon=settings.booking_horizon,
     )
 
 
-def _holder(request: Request, principal: Principal) -> reservations.Holder:
+def _holder(request: Request, principal: Principal) -> holds.Holder:
     # The client address as uvicorn reports it (X-Forwarded-For only from trusted proxies).
     address = request.client.host if request.client is not None else None
-    return reservations.Holder.of(principal, address)
+    return holds.Holder.of(principal, address)
 
 
 @router.post(
@@ -293,7 +216,7 @@ def create_reservation(
     that a shop can take payment details without selling the slot twice. The answer's `token` goes
     into the order item's `reservations`. Sold out, a past or closed entry time, combined, sub and
     annual tickets are refused (422)."""
-    reservation = reservations.reserve_tickets(
+    reservation = holds.reserve_tickets(
         session,
         principal,
         ticket_id=body.reservation.ticket_id,
@@ -320,7 +243,7 @@ def update_reservation(
 ) -> ReservationEnvelope:
     """Changes the quantity of a live hold and refreshes it for another 5
     minutes, up to 60 minutes after it was made. An expired hold is refused (422)."""
-    reservation = reservations.refresh_reservation(
+    reservation = holds.refresh_reservation(
         session,
         principal,
         token=token,
@@ -342,22 +265,8 @@ def update_reservation(
 def delete_reservation(token: Token, session: SessionDep, principal: MayHold) -> Response:
     """Gives the held units back at once (an unused hold also ends by itself
     after 5 minutes)."""
-    reservations.release_reservation(session, principal, token)
+    holds.release_reservation(session, principal, token)
     return Response(status_code=204)
-
-
-@router.get("/tickets/{ticket_id}", summary="Details of a ticket")
-def show_ticket(
-    ticket_id: PathId,
-    session: SessionDep,
-    principal: PrincipalDep,
-    render: RenderDep,
-    valid_at: ValidAt = None,
-) -> TicketEnvelope:
-    """One ticket with its prices, entry times, quota ids and content texts."""
-    ticket, quota_ids = service.ticket_detail(session, principal, ticket_id)
-    bookable = service.is_bookable(ticket, principal)
-    return TicketEnvelope(ticket=TicketDetailOut.build_detail(ticket, bookable, quota_ids, render))
 
 
 @router.get("/tickets/{ticket_id}/capacity", summary="Free units per entry time of one day")
@@ -373,7 +282,7 @@ def ticket_capacity(
 ) -> CapacityEnvelope:
     """Free units of one ticket per entry time of one day (`date`, default today);
     your own `reservations[]` count as free."""
-    free = service.ticket_capacity(
+    free = counting.ticket_capacity(
         session,
         principal,
         ticket_id,

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from museion.availability.models import Quota, QuotaRule, TicketQuota
+from museion.availability.models import Quota, QuotaRule
 from museion.catalogue.exhibitions.models import Exhibition
 from museion.catalogue.museums.models import Museum
-from museion.catalogue.tickets.models import Attendees, Ticket, TicketType
+from museion.catalogue.tickets.models import Attendees, Ticket, TicketQuota, TicketType
 
 Text = dict[str, str | None]
 

@@ -22,7 +22,7 @@ from museion.orders.models import ItemType, ShownBarcode, ShownItem, ShownLocati
 from museion.web import ApiDateTime, Id, Integer, Meta, PlainText, Render, Text
 
 Count = Annotated[Integer, Field(ge=0, le=MAX_QUANTITY)]
-# Reservation and order tokens are URL-safe text (see availability.reservations, new_token).
+# Reservation and order tokens are URL-safe text (see availability.holds, new_token).
 Token = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Name = Annotated[PlainText, Field(min_length=1, max_length=200)]
 Note = Annotated[PlainText, Field(max_length=5000)]

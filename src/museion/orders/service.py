@@ -1,6 +1,6 @@
 """Order rules: place (all items or none, server-side prices), finalize, read, cancel.
 
-Capacity is taken only through `availability.reservations` (STYLE.md 6). A pending order's
+Capacity is taken only through `availability.selling` (STYLE.md 6). A pending order's
 sales and bookings count until its deadline plus a grace; finalizing makes them binding,
 cancelling ends them. Nothing has to run when an order is left pending: it simply stops counting.
 """
@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from museion.auth import Access, Permission, Principal
-from museion.availability import reservations
-from museion.availability.reservations import SaleLocks, SalePlan
-from museion.availability.service import day_bounds
+from museion.availability import selling
+from museion.availability.counting import day_bounds
 from museion.catalogue.events import service as events
 from museion.catalogue.events.models import DateStatus
 from museion.catalogue.models import Location
@@ -123,7 +122,7 @@ def discounted(gross_cents: int, discount_pct: int) -> int:
 @dataclass(frozen=True)
 class _TicketItem:
     index: int
-    plan: SalePlan
+    sale: selling.Tickets
     price: Price
     attendees: list[dict[str, str]] | None
 
@@ -135,9 +134,7 @@ class _EventItem:
     quantity: int
     quantities: dict[str, int] | None
     price: Price
-    seat_ids: list[int]
-    # Seats whose scale price is limited to one seat category: seat id -> that category.
-    seat_categories: dict[int, int]
+    sale: selling.Seats
 
 
 @contextmanager
@@ -150,27 +147,17 @@ def _about_item(index: int) -> Iterator[None]:
 
 
 def _ticket_item(
-    session: Session,
-    principal: Principal,
-    index: int,
-    line: TicketLine,
-    zone: ZoneInfo,
-    now: datetime,
-    horizon: timedelta,
+    session: Session, principal: Principal, index: int, line: TicketLine
 ) -> _TicketItem:
     ticket = tickets.ticket_for_sale(session, principal, line.ticket_id)
     _check_museums(principal, ticket)
-    plan = reservations.plan_sale(
-        session,
-        principal,
+    sale = selling.Tickets(
         ticket,
-        quantity=line.quantity,
-        start_at=line.time,
-        reservation_tokens=line.reservations,
-        zone=zone,
-        now=now,
-        horizon=horizon,
-        sub_ticket_times=line.sub_ticket_times,
+        line.quantity,
+        line.time,
+        line.reservations,
+        line.sub_ticket_times,
+        label=f"items[{index}]",
     )
     attendees = None
     if line.attendees is not None or ticket.attendees == Attendees.REQUIRED.value:
@@ -183,7 +170,7 @@ def _ticket_item(
         attendees = [{"name": a.name, "surname": a.surname} for a in given]
     gross = ticket.price_cents * line.quantity
     price = Price(discounted(gross, ticket.discount), ticket.vat_pct, ticket.tax_included)
-    return _TicketItem(index, plan, price, attendees)
+    return _TicketItem(index, sale, price, attendees)
 
 
 def _check_persons(event_date: SaleDate, quantity: int) -> None:
@@ -254,12 +241,14 @@ def _event_item(
     price = Price(discounted(gross, event_date.discount), vat, event_date.tax_included)
     seat_ids = [seat_id for seat_id, _ in line.seats or []]
     scale = {p.id: p for p in event_date.scale_prices}
+    # Seats whose scale price is limited to one seat category: seat id -> that category.
     categories = {
         seat_id: category
         for seat_id, price_id in line.seats or []
         if (category := scale[price_id].seat_category_id) is not None
     }
-    return _EventItem(index, event_date, quantity, quantities, price, seat_ids, categories)
+    sale = selling.Seats(event_date, quantity, seat_ids, categories, label=f"items[{index}]")
+    return _EventItem(index, event_date, quantity, quantities, price, sale)
 
 
 def _seat_price(
@@ -283,7 +272,6 @@ def _prepare(
     session: Session,
     principal: Principal,
     request: OrderRequest,
-    zone: ZoneInfo,
     now: datetime,
     horizon: timedelta,
 ) -> list[_TicketItem | _EventItem]:
@@ -298,8 +286,7 @@ def _prepare(
     for index, line in enumerate(request.lines):
         with _about_item(index):
             if isinstance(line, TicketLine):
-                item = _ticket_item(session, principal, index, line, zone, now, horizon)
-                prepared.append(item)
+                prepared.append(_ticket_item(session, principal, index, line))
             else:
                 prepared.append(_event_item(principal, index, line, found, now, horizon))
     return prepared
@@ -344,80 +331,60 @@ def _item_row(
     }
 
 
-def _take(
-    session: Session,
-    item: _TicketItem | _EventItem,
-    locks: SaleLocks,
-    live_until: datetime,
-    now: datetime,
-) -> tuple[dict[str, Any], ShownItem]:
-    """Claim the item's capacity: the order item's row (without its order) and what it shows
-    (without its id). SoldOut names the item."""
+def _taken(item: _TicketItem | _EventItem, sold: selling.Sold) -> tuple[dict[str, Any], ShownItem]:
+    """The order item's row (without its order) and what it shows (without its id)."""
     price = item.price
-    with _about_item(item.index):
-        if isinstance(item, _TicketItem):
-            plan = item.plan
-            sale_id = reservations.sell_tickets(session, plan, live_until, now, locks)
-            ticket = plan.ticket
-            museums = ticket.museums
-            sub_ticket_times = {str(p.ticket.id): p.start.isoformat() for p in plan.parts} or None
-            location = _shown_location(museums[0].location if museums else None)
-            shown = ShownItem(
-                id=0,
-                type=ItemType.TICKET.value,
-                title=ticket.title,
-                quantity=plan.quantity,
-                start_at=plan.start,
-                price_cents=price.cents,
-                vat_pct=price.vat_pct,
-                tax_included=price.tax_included,
-                ticket_id=ticket.id,
-                ticket_sale_id=sale_id,
-                event_id=None,
-                date_id=None,
-                event_booking_id=None,
-                quantities=None,
-                sub_ticket_times=sub_ticket_times,
-                cancelled_at=None,
-                ticket_type=ticket.ticket_type,
-                after_sale_information=ticket.after_sale_information,
-                location=location,
-            )
-            museum_id = museums[0].id if museums else None
-            return _item_row(shown, museum_id=museum_id, attendees=item.attendees), shown
-        event_date = item.event_date
-        booking_id = reservations.book_seats(
-            session,
-            event_date,
-            item.quantity,
-            live_until,
-            now,
-            seat_ids=item.seat_ids,
-            seat_categories=item.seat_categories,
-            locks=locks,
-        )
+    if isinstance(item, _TicketItem):
+        ticket = item.sale.ticket
+        museums = ticket.museums
+        times = {str(t): start.isoformat() for t, start in sold.sub_ticket_times.items()}
+        location = _shown_location(museums[0].location if museums else None)
         shown = ShownItem(
             id=0,
-            type=ItemType.EVENT.value,
-            title=event_date.title,
-            quantity=item.quantity,
-            start_at=event_date.start_at,
+            type=ItemType.TICKET.value,
+            title=ticket.title,
+            quantity=item.sale.quantity,
+            start_at=sold.start_at,
             price_cents=price.cents,
             vat_pct=price.vat_pct,
             tax_included=price.tax_included,
-            ticket_id=None,
-            ticket_sale_id=None,
-            event_id=event_date.event_id,
-            date_id=event_date.id,
-            event_booking_id=booking_id,
-            quantities=item.quantities,
-            sub_ticket_times=None,
+            ticket_id=ticket.id,
+            ticket_sale_id=sold.id,
+            event_id=None,
+            date_id=None,
+            event_booking_id=None,
+            quantities=None,
+            sub_ticket_times=times or None,
             cancelled_at=None,
-            ticket_type=None,
-            after_sale_information=None,
-            location=event_date.location,
+            ticket_type=ticket.ticket_type,
+            after_sale_information=ticket.after_sale_information,
+            location=location,
         )
-        return _item_row(shown, museum_id=event_date.museum_id, attendees=None), shown
+        museum_id = museums[0].id if museums else None
+        return _item_row(shown, museum_id=museum_id, attendees=item.attendees), shown
+    event_date = item.event_date
+    shown = ShownItem(
+        id=0,
+        type=ItemType.EVENT.value,
+        title=event_date.title,
+        quantity=item.quantity,
+        start_at=event_date.start_at,
+        price_cents=price.cents,
+        vat_pct=price.vat_pct,
+        tax_included=price.tax_included,
+        ticket_id=None,
+        ticket_sale_id=None,
+        event_id=event_date.event_id,
+        date_id=event_date.id,
+        event_booking_id=sold.id,
+        quantities=item.quantities,
+        sub_ticket_times=None,
+        cancelled_at=None,
+        ticket_type=None,
+        after_sale_information=None,
+        location=event_date.location,
+    )
+    return _item_row(shown, museum_id=event_date.museum_id, attendees=None), shown
 
 
 def place_order(
@@ -435,20 +402,22 @@ def place_order(
     The server computes every price; a client `total` that differs refuses the order. Entry
     times and dates lie within the booking horizon.
     """
-    prepared = _prepare(session, principal, request, zone, now, horizon)
+    prepared = _prepare(session, principal, request, now, horizon)
     total = sum(item.price.cents for item in prepared)
     if request.total is not None and request.total != total:
         raise Unprocessable(
             f"total does not match: the server's total is {total} cents (you sent {request.total})"
         )
-    plans = [item.plan for item in prepared if isinstance(item, _TicketItem)]
-    dated = [item.event_date.id for item in prepared if isinstance(item, _EventItem)]
-    locks = reservations.lock_for_sale(session, plans, dated, now)
     # Whole seconds on the wire, like go~mus (and like the deadline a client is shown).
     created_at = now.replace(microsecond=0)
     expires_at = created_at + timedelta(minutes=pending_minutes)
     live_until = expires_at + FINALIZE_GRACE
-    taken = [_take(session, item, locks, live_until, now) for item in prepared]
+    lines = [item.sale for item in prepared]
+    sold = selling.sell(
+        session, principal, lines, live_until=live_until, now=now, zone=zone, horizon=horizon
+    )
+    taken = [_taken(item, s) for item, s in zip(prepared, sold, strict=True)]
+    dated = [item for item in prepared if isinstance(item, _EventItem)]
     order = ShownOrder(
         id=0,
         token=new_token(),
@@ -628,7 +597,7 @@ def finalize_order(
     # It was pending until this UPDATE, and only finalize mints barcodes: none to read.
     queries.fill_items(session, [order], barcodes=False)
     live = [item for item in order.items if item.cancelled_at is None]
-    reservations.end_sales(
+    selling.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in live if i.ticket_sale_id is not None],
         booking_ids=[i.event_booking_id for i in live if i.event_booking_id is not None],
@@ -667,7 +636,7 @@ def cancel_order(
     cancelled = [own[i] for i in queries.cancel_items(session, chosen, now)]
     if item_ids is not None and not cancelled:
         raise Unprocessable("these items are already cancelled")
-    reservations.end_sales(
+    selling.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in cancelled if i.ticket_sale_id is not None],
         booking_ids=[i.event_booking_id for i in cancelled if i.event_booking_id is not None],

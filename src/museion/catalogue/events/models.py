@@ -8,14 +8,17 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
     func,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -343,12 +346,18 @@ class EventBooking(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @classmethod
+    def live_at(cls, now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+        """Holds its seats at `now`: binding, or its pending order's deadline not yet passed.
+        The one definition, for the catalogue's figures and availability's claims alike."""
+        return or_(cls.live_until.is_(None), cls.live_until > now)
+
 
 class BookedSeat(Base):
     """A seat of a seat plan taken by a booking; taken while its booking is live.
 
     A seat is sold at most once: claims of a date hold its row lock while they check that no
-    live booking has the seat and insert theirs (see reservations.book_seats).
+    live booking has the seat and insert theirs (see availability.selling.book_seats).
     """
 
     __tablename__ = "booked_seat"

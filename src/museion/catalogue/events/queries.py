@@ -91,16 +91,11 @@ def _exhibition_condition(ids: Sequence[int]) -> ColumnElement[bool]:
     return or_(*parts) if parts else false()
 
 
-def live_booking(now: datetime) -> ColumnElement[bool]:
-    """A booking holds its seats while binding (NULL) or until its pending order's deadline."""
-    return or_(EventBooking.live_until.is_(None), EventBooking.live_until > now)
-
-
 def _ordered_seats(now: datetime) -> ScalarSelect[int]:
     """Seats of the live bookings of the date in the outer query (a correlated subquery)."""
     return (
         select(func.coalesce(func.sum(EventBooking.quantity), 0))
-        .where(EventBooking.date_id == EventDate.id, live_booking(now))
+        .where(EventBooking.date_id == EventDate.id, EventBooking.live_at(now))
         .scalar_subquery()
     )
 
@@ -121,7 +116,7 @@ def ordered_seats(session: Session, date_ids: Collection[int], now: datetime) ->
         return {}
     statement = (
         select(EventBooking.date_id, func.sum(EventBooking.quantity))
-        .where(EventBooking.date_id.in_(date_ids), live_booking(now))
+        .where(EventBooking.date_id.in_(date_ids), EventBooking.live_at(now))
         .group_by(EventBooking.date_id)
     )
     return {date_id: int(n) for date_id, n in session.execute(statement)}
@@ -395,6 +390,6 @@ def taken_seats(session: Session, date_id: int, now: datetime) -> set[int]:
     statement = (
         select(BookedSeat.seat_id)
         .join(EventBooking, EventBooking.id == BookedSeat.booking_id)
-        .where(BookedSeat.date_id == date_id, live_booking(now))
+        .where(BookedSeat.date_id == date_id, EventBooking.live_at(now))
     )
     return set(session.scalars(statement))

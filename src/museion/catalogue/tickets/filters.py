@@ -9,11 +9,15 @@ from fastapi import Depends, Query
 from museion.catalogue.tickets.models import TicketType
 from museion.catalogue.tickets.queries import TicketFilter
 from museion.db import search_pattern
+from museion.errors import Unprocessable
 from museion.web import ApiDate, SearchQuery, id_list
 
 _museum_ids = id_list("by_museum_ids", description="Only tickets of these museums.")
 _exhibition_ids = id_list("by_exhibition_ids", description="Only tickets of these exhibitions.")
 _ticket_ids = id_list("by_ticket_ids", description="Only these tickets.")
+_asked_ids = id_list("ticket_ids", description="The tickets asked about (required).")
+# `ticket_ids[]` of /tickets/content and /tickets/capacities: which tickets, not a filter.
+TicketIds = Annotated[list[int] | None, Depends(_asked_ids)]
 
 Bookable = Annotated[
     bool | None, Query(description="Only (not) bookable for the caller; default: all.")
@@ -64,3 +68,9 @@ async def ticket_filter(
 
 
 TicketFilterDep = Annotated[TicketFilter, Depends(ticket_filter)]
+
+
+def required(ticket_ids: list[int] | None) -> list[int]:
+    if not ticket_ids:
+        raise Unprocessable("ticket_ids[] is required")
+    return ticket_ids

@@ -61,6 +61,24 @@ class TicketExhibition(Base):
     )
 
 
+class TicketQuota(Base):
+    """A ticket draws on this quota: selling one unit uses one unit of the quota at that time.
+
+    Part of the ticket (go~mus shows its `quota_ids`), so the catalogue reads it; the quota, its
+    capacity rules and everything that counts them live in availability.
+    """
+
+    __tablename__ = "ticket_quota"
+    __table_args__ = (Index("ix_ticket_quota_quota_id_ticket_id", "quota_id", "ticket_id"),)
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True
+    )
+    quota_id: Mapped[int] = mapped_column(
+        ForeignKey("quota.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class Ticket(Searchable, Base):
     __tablename__ = "ticket"
     __search_fields__ = ("title", "sub_title", "description")

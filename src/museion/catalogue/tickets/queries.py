@@ -1,8 +1,8 @@
-"""Ticket statements: one filtered, ordered page with batch-loaded links."""
+"""Ticket statements: one filtered, ordered page with batch-loaded links, and quota ids."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +12,13 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
-from museion.catalogue.tickets.models import Ticket, TicketExhibition, TicketMuseum, TicketType
+from museion.catalogue.tickets.models import (
+    Ticket,
+    TicketExhibition,
+    TicketMuseum,
+    TicketQuota,
+    TicketType,
+)
 from museion.db import paginate
 
 # go~mus: without a type filter, every ticket but annual passes.
@@ -208,3 +214,20 @@ def ticket_for_sale(
         parameters = {"ticket_id": ticket_id, "museum_ids": list(museum_ids)}
         found = session.scalars(_FOR_SALE_IN_MUSEUMS, parameters)
     return found.unique().first()
+
+
+_QUOTA_IDS: Select[int, int] = (
+    select(TicketQuota.ticket_id, TicketQuota.quota_id)
+    .where(TicketQuota.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(TicketQuota.ticket_id, TicketQuota.quota_id)
+)
+
+
+def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
+    """ticket id -> its quota ids, ascending; tickets without a quota map to []."""
+    found: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if not ticket_ids:
+        return found
+    for ticket_id, quota_id in session.execute(_QUOTA_IDS, {"ticket_ids": list(ticket_ids)}):
+        found[ticket_id].append(quota_id)
+    return found

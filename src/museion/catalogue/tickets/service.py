@@ -66,6 +66,30 @@ def bookable_tickets(session: Session, principal: Principal, f: TicketFilter) ->
     )
 
 
+def ticket_page(
+    session: Session,
+    principal: Principal,
+    f: TicketFilter,
+    *,
+    bookable: bool | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Ticket], dict[int, list[int]]]:
+    """One page of tickets with the quota ids of each (go~mus `quota_ids`)."""
+    total, found = list_tickets(
+        session, principal, f, bookable=bookable, offset=offset, limit=limit
+    )
+    return total, found, queries.quota_ids_of(session, [t.id for t in found])
+
+
+def ticket_detail(
+    session: Session, principal: Principal, ticket_id: int
+) -> tuple[Ticket, list[int]]:
+    """One ticket with its quota ids."""
+    ticket = get_ticket(session, principal, ticket_id)
+    return ticket, queries.quota_ids_of(session, [ticket.id])[ticket.id]
+
+
 def get_ticket(session: Session, principal: Principal, ticket_id: int) -> Ticket:
     """A ticket outside the token's museums does not exist for that token."""
     ticket = queries.get_ticket(session, ticket_id, museum_ids=_museums(principal))

@@ -1,9 +1,9 @@
-"""Capacity rules: what is still free per ticket, quota and entry time, and holds that claim it.
+"""What is free: per ticket, quota and entry time, counted in batches for listings and calendars.
 
 Free units of a quota at an entry time = configured capacity (rules) - sold - live holds.
 A ticket's figure is the smallest over its quotas; a combined ticket also needs each of its
 sub tickets to have room at some entry time of that day (sub ticket times are chosen apart).
-Listings compute this in batches and are advisory; only `claim()` decides (STYLE.md 6).
+Listings compute this in batches and are advisory; only `claiming.claim()` decides (STYLE.md 6).
 """
 
 from __future__ import annotations
@@ -25,61 +25,6 @@ from museion.catalogue.museums import service as museums
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.catalogue.tickets.queries import TicketFilter
-from museion.errors import Unprocessable
-
-# go~mus reservations.md: a hold lives 5 minutes, refreshable up to 60 minutes after creation.
-RESERVATION_TTL = timedelta(minutes=5)
-RESERVATION_MAX_AGE = timedelta(minutes=60)
-
-
-class SoldOut(Unprocessable):
-    pass
-
-
-class HoldLimitReached(Unprocessable):
-    """A client holds as much as one client may (hold caps)."""
-
-
-class ReservationExpired(Unprocessable):
-    def __init__(self, message: str = "reservation not valid anymore") -> None:
-        super().__init__(message)
-
-
-# --- Catalogue views that carry quota ids --------------------------------------------------------
-
-
-def is_bookable(ticket: Ticket, principal: Principal) -> bool:
-    return tickets.is_bookable(ticket, principal)
-
-
-def ticket_page(
-    session: Session,
-    principal: Principal,
-    f: TicketFilter,
-    *,
-    bookable: bool | None,
-    offset: int,
-    limit: int,
-) -> tuple[int, list[Ticket], dict[int, list[int]]]:
-    """One page of tickets with the quota ids of each."""
-    total, found = tickets.list_tickets(
-        session, principal, f, bookable=bookable, offset=offset, limit=limit
-    )
-    return total, found, queries.quota_ids_of(session, [t.id for t in found])
-
-
-def ticket_detail(
-    session: Session, principal: Principal, ticket_id: int
-) -> tuple[Ticket, list[int]]:
-    ticket = tickets.get_ticket(session, principal, ticket_id)
-    return ticket, queries.quota_ids_of(session, [ticket.id])[ticket.id]
-
-
-def ticket_contents(
-    session: Session, principal: Principal, ticket_ids: Sequence[int], *, offset: int, limit: int
-) -> tuple[int, list[Ticket]]:
-    return tickets.ticket_contents(session, principal, ticket_ids, offset=offset, limit=limit)
-
 
 # --- The batch picture: slots, quotas, capacities, use --------------------------------------------
 
