@@ -162,6 +162,21 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         "tickets@museion.invalid", description="Sender address of order confirmations."
     )
+    issuer_name: str = Field(
+        "Museion Demo-Museum gGmbH",
+        max_length=200,
+        description="Who issues the invoices and credit notes: the museum's legal name.",
+    )
+    issuer_address: str = Field(
+        "Museumsinsel 1, 10178 Berlin, Deutschland",
+        max_length=500,
+        description="The issuer's postal address on invoices; commas start new lines.",
+    )
+    issuer_tax_number: str = Field(
+        "DE000000000",
+        max_length=50,
+        description="The issuer's tax number (Steuernummer or USt-IdNr.) on invoices.",
+    )
     system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
     release: str = Field("Amphora", description="Release name reported by /version.")
 

@@ -20,8 +20,8 @@ from museion.db import Database
 from museion.migrations import upgrade
 from museion.orders import mail
 from museion.orders.mail import attachments, deliver_due
-from museion.orders.models import Mail, Order
-from museion.orders.queries import load_order
+from museion.orders.models import Mail, Order, ShownOrder
+from museion.orders.queries import OrderScope, get_order
 from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import make_date, make_event, make_museum
@@ -65,8 +65,6 @@ def _queue_mail(database: Database, token: str, now: datetime) -> int:
                 order_id=order.id,
                 kind="order_confirmation",
                 recipient=f"{token}@example.com",
-                subject="Your order",
-                body="Thank you",
                 created_at=now,
                 next_attempt_at=now,
                 attempts=0,
@@ -167,7 +165,7 @@ def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
         broken = _queue_mail(database, "broken", now)
         _queue_mail(database, "fine", now)
 
-        def attachments_of(order: Order, zone: ZoneInfo) -> list[mail.Attachment]:
+        def attachments_of(order: ShownOrder, zone: ZoneInfo) -> list[mail.Attachment]:
             if order.id == broken:
                 raise RuntimeError("no documents today")
             return []
@@ -184,13 +182,13 @@ def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
         database.dispose()
 
 
-def _load(session: Session, token: str) -> Order:
-    order = load_order(session, token=token)
+def _load(session: Session, token: str) -> ShownOrder:
+    order = get_order(session, OrderScope(), token=token)
     assert order is not None
     return order
 
 
-def _finalized(client: TestClient, session: Session, *items: dict[str, Any]) -> Order:
+def _finalized(client: TestClient, session: Session, *items: dict[str, Any]) -> ShownOrder:
     created = client.post("/api/v4/orders", json=order_body(*items), headers=RESELLER)
     assert created.status_code == 201, created.text
     token = created.json()["order"]["token"]
