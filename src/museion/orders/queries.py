@@ -561,6 +561,17 @@ def insert_barcodes(session: Session, codes: Iterable[tuple[int, str]]) -> list[
     return list(session.execute(_INSERT_BARCODES, rows).scalars())
 
 
+def lock_order(session: Session, *, order_id: int | None = None, token: str | None = None) -> None:
+    """Lock the order named by id or token (if it exists) until this transaction ends."""
+    # FOR UPDATE: cancellations of one order run one after the other, so each reads what the
+    # one before wrote (which items are left, how many credit notes there are) and numbers its
+    # credit note next. A finalize takes the same row lock with its UPDATE.
+    session.execute(
+        select(_order.c.id).where(_ref_condition(by_id=order_id is not None)).with_for_update(),
+        {"ref_id": order_id, "ref_token": token},
+    )
+
+
 def cancel_order(session: Session, order_id: int, now: datetime) -> int:
     """pending or finalized -> cancelled; the row count says whether it happened."""
     # Conditional: two concurrent cancellations give capacity back once.

@@ -731,6 +731,8 @@ def cancel_order(
     """Cancel single items or (no ids) the whole order: capacity returns, barcodes stop
     admitting. Cancelling the last valid item cancels the order too. A cancellation of a
     finalized order issues a credit note for what it cancels and queues a cancellation mail."""
+    named = _Ref.of(ref)
+    queries.lock_order(session, order_id=named.order_id, token=named.token)
     order = get_order(session, principal, ref)
     if order.status == OrderStatus.CANCELLED.value:
         raise Unprocessable("order is already cancelled")
