@@ -156,12 +156,10 @@ class Settings(BaseSettings):
     )
     smtp_host: str | None = Field(
         None,
-        description="Mail server for order confirmations; unset: mails wait in the outbox.",
+        description="Mail server for order mails; unset: mails wait in the outbox.",
     )
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the mail server.")
-    mail_from: str = Field(
-        "tickets@museion.invalid", description="Sender address of order confirmations."
-    )
+    mail_from: str = Field("tickets@museion.invalid", description="Sender address of order mails.")
     issuer_name: str = Field(
         "Museion Demo-Museum gGmbH",
         max_length=200,
