@@ -31,9 +31,8 @@ from museion.system.cache import ResponseCacheMiddleware, attach_cache
 from museion.system.headers import SecurityHeadersMiddleware
 from museion.system.ratelimit import RateLimitMiddleware, attach_rate_limits
 from museion.system.routes import router as system_router
-from museion.web import RejectNulMiddleware, WholeBodyMiddleware, WriteGate
+from museion.web import API_PREFIX, RejectNulMiddleware, WholeBodyMiddleware, WriteGate
 
-API_PREFIX = "/api/v4"
 # Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
 # connection pool (10 + 10 overflow), so a lock holder always finds a thread and a connection.
 POSTGRES_WRITERS = 8

@@ -12,16 +12,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-# Re-exported: orders, availability and catalogue.tickets still import these from here.
-# TODO(issue13-merge): remove after they import them from museion.access (services must not
-# import this module: it is the HTTP side).
-from museion.access import ALL_BUT_ENTRY as ALL_BUT_ENTRY
-from museion.access import KNOWN_PERMISSIONS
-from museion.access import PUBLIC as PUBLIC
-from museion.access import Access as Access
-from museion.access import Permission as Permission
-from museion.access import Principal as Principal
-from museion.access import limit_to_museums as limit_to_museums
+from museion.access import KNOWN_PERMISSIONS, PUBLIC, Access, Permission, Principal
 from museion.db import SAFE_METHODS, Database, SessionDep, session_scope
 from museion.errors import Forbidden, Unauthorized
 from museion.tokens import service as tokens

@@ -239,7 +239,7 @@ def token_revoke(token_id: int) -> None:
 
 @main.group()
 def mail() -> None:
-    """The outbox of order confirmations."""
+    """The outbox of order mails (confirmations, cancellation notices)."""
 
 
 @mail.command("send")

@@ -156,11 +156,24 @@ class Settings(BaseSettings):
     )
     smtp_host: str | None = Field(
         None,
-        description="Mail server for order confirmations; unset: mails wait in the outbox.",
+        description="Mail server for order mails; unset: mails wait in the outbox.",
     )
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the mail server.")
-    mail_from: str = Field(
-        "tickets@museion.invalid", description="Sender address of order confirmations."
+    mail_from: str = Field("tickets@museion.invalid", description="Sender address of order mails.")
+    issuer_name: str = Field(
+        "Museion Demo-Museum gGmbH",
+        max_length=200,
+        description="Who issues the invoices and credit notes: the museum's legal name.",
+    )
+    issuer_address: str = Field(
+        "Museumsinsel 1, 10178 Berlin, Deutschland",
+        max_length=500,
+        description="The issuer's postal address on invoices; commas start new lines.",
+    )
+    issuer_tax_number: str = Field(
+        "DE000000000",
+        max_length=50,
+        description="The issuer's tax number (Steuernummer or USt-IdNr.) on invoices.",
     )
     system_version: str = Field("0.1.0", description="Reported as `system` by /version.")
     release: str = Field("Amphora", description="Release name reported by /version.")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -267,16 +267,6 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    # TODO(issue13-merge): remove after orders/availability are converted
-    def session(self, *, write: bool = True) -> AbstractContextManager[Session]:
-        """Old name of `session_scope(database, write=...)`."""
-        return session_scope(self, write=write)
-
-    # TODO(issue13-merge): remove after orders/availability are converted
-    def new_session(self, *, write: bool = True) -> Session:
-        """Old way to a bare session; use `session_scope(database, write=...)`."""
-        return self._begin(write=write)
-
 
 @contextmanager
 def session_scope(database: Database, *, write: bool = True) -> Iterator[Session]:
@@ -317,13 +307,3 @@ async def _end(database: Database, session: Session, *, commit: bool) -> None:
 
 
 SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
-
-# TODO(issue13-merge): remove after orders/availability are converted
-get_session = _request_session
-
-
-# TODO(issue13-merge): remove after orders/availability are converted
-def commits_in_thread(endpoint: Callable[P, T]) -> Callable[P, T]:
-    """Old marker of endpoints that committed in their own worker thread; SessionDep commits
-    every request before its response now, so this changes nothing."""
-    return endpoint

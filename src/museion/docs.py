@@ -27,7 +27,8 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
-from museion.auth import BEARER_SCHEME, Access, Required
+from museion.access import Access
+from museion.auth import BEARER_SCHEME, Required
 from museion.errors import ErrorOut
 from museion.system.ratelimit import group_of
 from museion.web import get_render

@@ -29,6 +29,8 @@ from museion.errors import Forbidden, Unprocessable, error_response
 # A translatable attribute on the wire: a string (one locale) or {"de": ..., "en": ...} (locale[]).
 Text = str | dict[str, str | None] | None
 
+# Where the API lives on the server (app.py mounts every API router there).
+API_PREFIX = "/api/v4"
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from museion.auth import PUBLIC
+from museion.access import PUBLIC
 from museion.availability import selling
 from museion.availability.models import TicketSale
 from museion.catalogue.events.models import EventBooking

@@ -15,7 +15,7 @@ from museion.access import Access, Principal
 from museion.catalogue.tickets.models import Ticket
 from museion.db import Database, session_scope
 from museion.errors import Conflict
-from museion.orders import idempotency, queries
+from museion.orders import idempotency
 from museion.orders.models import IdempotencyKey, Order
 from tests.availability.factories import make_quota, make_ticket
 from tests.conftest import bearer
@@ -102,7 +102,7 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(database: Database) -
     principal = Principal(Access.RESELLER, token_id=1)
     key = idempotency.Key.of(principal, "in-flight", "POST /orders", b"{}")
     with session_scope(database) as first, session_scope(database) as second:
-        assert queries.try_lock_key(first, key.key_hash)  # the first request is running
+        assert idempotency.try_lock_key(first, key.key_hash)  # the first request is running
         with pytest.raises(Conflict) as refused:
             idempotency.replay(second, key, datetime.now(UTC), timedelta(hours=24))
         assert refused.value.status_code == 409
@@ -191,7 +191,7 @@ def test_tidying_takes_a_bounded_batch_oldest_first(session: Session, clock: Clo
             )
         )
     session.flush()
-    assert queries.delete_idempotency_keys_before(session, cutoff, limit=2) == 2
+    assert idempotency.delete_keys_before(session, cutoff, limit=2) == 2
     left = session.scalars(
         select(IdempotencyKey.key_hash).where(IdempotencyKey.key_hash.like("tidy-%"))
     ).all()
@@ -213,9 +213,9 @@ def test_concurrent_tidying_skips_rows_another_request_is_deleting(database: Dat
     try:
         cutoff = stored_at + timedelta(seconds=1)
         with session_scope(database) as first, session_scope(database) as second:
-            assert queries.delete_idempotency_keys_before(first, cutoff, limit=2) == 2
+            assert idempotency.delete_keys_before(first, cutoff, limit=2) == 2
             # Without SKIP LOCKED this would wait for `first` (here: forever, lock_timeout 503).
-            assert queries.delete_idempotency_keys_before(second, cutoff, limit=10) == 2
+            assert idempotency.delete_keys_before(second, cutoff, limit=10) == 2
     finally:
         with session_scope(database) as cleanup:
             cleanup.execute(delete(IdempotencyKey).where(IdempotencyKey.key_hash.in_(hashes)))

@@ -20,8 +20,8 @@ from museion.db import Database, session_scope
 from museion.migrations import upgrade
 from museion.orders import mail
 from museion.orders.mail import attachments, deliver_due
-from museion.orders.models import Mail, Order
-from museion.orders.queries import load_order
+from museion.orders.models import Mail, Order, ShownOrder
+from museion.orders.queries import OrderScope, get_order
 from museion.tokens.service import create_token
 from tests.availability.factories import make_quota, make_ticket
 from tests.catalogue.factories import make_date, make_event, make_museum
@@ -30,7 +30,7 @@ from tests.orders.conftest import Clock
 from tests.orders.factories import event_item, order_body, ticket_item
 from tests.orders.pdfs import pdf_pages
 from tests.orders.smtp import smtp_server
-from tests.server import free_port, run_museion, running_server
+from tests.server import free_port, prepare_database, run_museion, running_server
 
 SECRET = "mail-reseller"
 SLOT = "2027-01-01T10:30:00+01:00"
@@ -65,8 +65,6 @@ def _queue_mail(database: Database, token: str, now: datetime) -> int:
                 order_id=order.id,
                 kind="order_confirmation",
                 recipient=f"{token}@example.com",
-                subject="Your order",
-                body="Thank you",
                 created_at=now,
                 next_attempt_at=now,
                 attempts=0,
@@ -167,7 +165,7 @@ def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
         broken = _queue_mail(database, "broken", now)
         _queue_mail(database, "fine", now)
 
-        def attachments_of(order: Order, zone: ZoneInfo) -> list[mail.Attachment]:
+        def attachments_of(order: ShownOrder, zone: ZoneInfo) -> list[mail.Attachment]:
             if order.id == broken:
                 raise RuntimeError("no documents today")
             return []
@@ -184,13 +182,13 @@ def test_a_mail_that_cannot_be_put_together_fails_alone_and_is_retried(
         database.dispose()
 
 
-def _load(session: Session, token: str) -> Order:
-    order = load_order(session, token=token)
+def _load(session: Session, token: str) -> ShownOrder:
+    order = get_order(session, OrderScope(), token=token)
     assert order is not None
     return order
 
 
-def _finalized(client: TestClient, session: Session, *items: dict[str, Any]) -> Order:
+def _finalized(client: TestClient, session: Session, *items: dict[str, Any]) -> ShownOrder:
     created = client.post("/api/v4/orders", json=order_body(*items), headers=RESELLER)
     assert created.status_code == 201, created.text
     token = created.json()["order"]["token"]
@@ -239,3 +237,101 @@ def test_documents_beyond_the_size_limit_stay_off_the_mail(
     [first, _] = attachments(order, BERLIN)
     monkeypatch.setattr(mail, "ATTACHMENTS_MAX_BYTES", len(first.content) + 100)
     assert attachments(order, BERLIN) == [first]
+
+
+def _two_dates(session: Session) -> tuple[int, int]:
+    museum = make_museum(session)
+    kept = make_date(session, make_event(session, museum, title={"de": "Bleibt"}))
+    dropped = make_date(session, make_event(session, museum, title={"de": "Entfällt"}))
+    return kept.id, dropped.id
+
+
+def _order_of_two(base_url: str, kept: int, dropped: int) -> dict[str, Any]:
+    """A finalized order of two bookings with a customer address."""
+    body = {
+        "order": {
+            "items": [{"date_id": kept, "quantity": 1}, {"date_id": dropped, "quantity": 1}],
+            "customer": {"email": "visitor@example.com"},
+        }
+    }
+    created = httpx.post(f"{base_url}/api/v4/orders", json=body, headers=bearer(SECRET))
+    assert created.status_code == 201, created.text
+    url = f"{base_url}/api/v4/orders/{created.json()['order']['token']}/finalize"
+    finalized = httpx.post(url, headers=bearer(SECRET))
+    assert finalized.status_code == 200, finalized.text
+    return dict(finalized.json()["order"])
+
+
+def _text(message: Any) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_a_mail_sent_after_a_cancellation_shows_the_order_as_it_then_is(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    kept, dropped = prepare_database(
+        empty_database_url, tmp_path, _two_dates, reseller_secret=SECRET
+    )
+    # No mail server yet: the confirmation waits in the outbox while an item is cancelled.
+    with running_server(empty_database_url, tmp_path) as base_url:
+        order = _order_of_two(base_url, kept, dropped)
+        keep, drop = order["items"]
+        cancel = f"{base_url}/api/v4/orders/{order['id']}/cancellations"
+        response = httpx.post(cancel, json={"order_item_ids": [drop["id"]]}, headers=bearer(SECRET))
+        assert response.status_code == 200, response.text
+    database = Database(empty_database_url)
+    try:
+        with smtp_server() as smtp:
+            assert deliver_due(database, _settings(empty_database_url, smtp.port)) == 2
+        confirmation, cancellation = smtp.received
+    finally:
+        database.dispose()
+    codes = {
+        item["id"]: [b["barcode"] for b in item["attributes"]["barcodes"]] for item in (keep, drop)
+    }
+    text = _text(confirmation)
+    assert "Bleibt" in text
+    assert "Entfällt" not in text
+    assert all(code in text for code in codes[keep["id"]])
+    assert not any(code in text for code in codes[drop["id"]])
+    assert [a.get_filename() for a in confirmation.iter_attachments()] == [
+        f"booking-{order['id']}-{keep['attributes']['id']}.pdf"
+    ]
+    assert cancellation["To"] == "visitor@example.com"
+    assert "Stornierung" in cancellation["Subject"]
+    text = _text(cancellation)
+    cancelled, still_valid = text.split("Weiterhin gültig / Still valid:")
+    assert "Entfällt" in cancelled
+    assert "Bleibt" in still_valid
+    assert not any(code in text for code in codes[drop["id"]])  # they admit no one any more
+    [credit_note] = cancellation.iter_attachments()
+    assert credit_note.get_filename() == f"credit-note-{order['id']}-1.pdf"
+    [page] = pdf_pages(credit_note.get_content())
+    assert "Stornorechnung / Credit note" in page
+    assert "Entfällt" in page
+
+
+def test_a_cancellation_mail_goes_out_after_the_cancellation(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    kept, dropped = prepare_database(
+        empty_database_url, tmp_path, _two_dates, reseller_secret=SECRET
+    )
+    with smtp_server() as smtp:
+        env = {"MUSEION_SMTP_HOST": "127.0.0.1", "MUSEION_SMTP_PORT": str(smtp.port)}
+        with running_server(empty_database_url, tmp_path, env=env) as base_url:
+            order = _order_of_two(base_url, kept, dropped)
+            _wait_for(lambda: len(smtp.received) == 1)
+            cancel = f"{base_url}/api/v4/orders/{order['id']}/cancellations"
+            assert httpx.post(cancel, headers=bearer(SECRET)).status_code == 200
+            _wait_for(lambda: len(smtp.received) == 2)
+        confirmation, cancellation = smtp.received
+    assert "Stornierung" not in confirmation["Subject"]
+    assert "Stornierung" in cancellation["Subject"]
+    text = _text(cancellation)
+    assert "Bleibt" in text
+    assert "Entfällt" in text
+    assert "Die Bestellung ist storniert. / The order is cancelled." in text
+    assert len(list(cancellation.iter_attachments())) == 1  # the credit note of both bookings

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal
+from museion.access import Principal
 from museion.availability import queries
 from museion.availability.counting import picture
 from museion.availability.queries import SlotKey

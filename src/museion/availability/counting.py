@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal
+from museion.access import Principal
 from museion.availability import queries
 from museion.availability.models import QuotaRule
 from museion.availability.queries import SlotKey

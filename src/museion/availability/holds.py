@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from museion.auth import Access, Principal
+from museion.access import Access, Principal
 from museion.availability import queries
 from museion.availability.claiming import (
     DEFAULT_HORIZON,
@@ -33,6 +33,9 @@ from museion.availability.claiming import (
 from museion.availability.models import Reservation
 from museion.catalogue.tickets import service as tickets
 from museion.errors import HoldLimitReached, NotFound, ReservationExpired
+
+# Named by the routes, which may not import models.
+__all__ = ["Reservation"]
 
 # go~mus reservations.md: a hold lives 5 minutes, refreshable up to 60 minutes after creation.
 RESERVATION_TTL = timedelta(minutes=5)

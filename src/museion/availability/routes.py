@@ -11,9 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
-from museion.auth import ALL_BUT_ENTRY, Principal, PrincipalDep, require
+from museion.access import ALL_BUT_ENTRY, Principal
+from museion.auth import PrincipalDep, require
 from museion.availability import counting, holds
-from museion.availability.models import Reservation
+from museion.availability.holds import Reservation
 from museion.availability.schemas import (
     CALENDAR_TIME,
     CalendarEntryOut,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from museion.auth import Principal
+from museion.access import Principal
 from museion.availability import queries
 from museion.availability.claiming import (
     DEFAULT_HORIZON,

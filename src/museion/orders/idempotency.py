@@ -19,11 +19,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from museion.auth import Principal
+from museion.access import Principal
 from museion.errors import Conflict, Unprocessable
-from museion.orders import queries
 from museion.orders.models import IdempotencyKey
 
 # Expired keys deleted per stored key: more than one, so a backlog (after a lifetime was
@@ -62,14 +62,14 @@ def replay(session: Session, key: Key, now: datetime, lifetime: timedelta) -> An
     A key stored longer than `lifetime` ago counts as new."""
     # Only one request per key may run at a time: the others must not start a second order
     # while the first has not committed its answer yet (they could not see it).
-    if not queries.try_lock_key(session, key.key_hash):
+    if not try_lock_key(session, key.key_hash):
         raise Conflict("a request with this Idempotency-Key is still in progress; retry shortly")
-    stored = queries.get_stored_answer(session, key.key_hash)
+    stored = _stored_answer(session, key.key_hash)
     if stored is None:
         return None
     if stored.created_at <= now - lifetime:
         # Under the key's lock: no other request with this key can be replaying the old answer.
-        queries.delete_idempotency_key(session, key.key_hash)
+        _delete_key(session, key.key_hash)
         return None
     if stored.request_hash != key.request_hash:
         raise Unprocessable("this Idempotency-Key was used for a different request")
@@ -90,4 +90,68 @@ def remember(
         )
     )
     session.flush()
-    queries.delete_idempotency_keys_before(session, now - lifetime, TIDY_BATCH)
+    delete_keys_before(session, now - lifetime, TIDY_BATCH)
+
+
+# --- Statements
+
+
+def try_lock_key(session: Session, key_hash: str) -> bool:
+    """Take the key's lock for this transaction without waiting; False: another request has it."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite: this write transaction began with BEGIN IMMEDIATE, so no other writer runs.
+        return True
+    # A transaction-scoped advisory lock: the only way to tell "a request with this key is
+    # running right now" without waiting for it (an INSERT of the key would block instead).
+    # It ends with the transaction, exactly when the stored answer becomes visible.
+    lock_id = int(key_hash[:16], 16) - (1 << 63)  # a signed 64-bit lock id
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
+
+
+@dataclass(frozen=True)
+class _StoredAnswer:
+    request_hash: str
+    status_code: int
+    body: bytes
+    created_at: datetime
+
+
+def _stored_answer(session: Session, key_hash: str) -> _StoredAnswer | None:
+    # Plain columns, not an entity: an expired key's row is deleted and stored anew with the
+    # same primary key in one transaction, which the identity map would refuse.
+    row = session.execute(
+        select(
+            IdempotencyKey.request_hash,
+            IdempotencyKey.status_code,
+            IdempotencyKey.response_body,
+            IdempotencyKey.created_at,
+        ).where(IdempotencyKey.key_hash == key_hash)
+    ).first()
+    return None if row is None else _StoredAnswer(*row)
+
+
+def _delete_key(session: Session, key_hash: str) -> None:
+    session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash == key_hash)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_keys_before(session: Session, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` keys stored at or before `cutoff`, oldest first; returns how many."""
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): requests tidying up at the same
+    # time take different rows instead of queueing behind each other's uncommitted deletes.
+    old = (
+        select(IdempotencyKey.key_hash)
+        .where(IdempotencyKey.created_at <= cutoff)
+        .order_by(IdempotencyKey.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.key_hash.in_(old))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -52,6 +52,14 @@ class PaymentStatus(IntEnum):
     PAID = 30  # paid in full: cash point orders are paid in place (page-cash_point_api.md)
 
 
+class DocumentKind(StrEnum):
+    """The numbered documents of an order (table `invoice`); each kind is its own gap-free
+    series."""
+
+    INVOICE = "invoice"  # issued with the finalize that makes the order binding
+    CREDIT_NOTE = "credit_note"  # Stornorechnung: issued by each cancellation after that
+
+
 class ItemType(StrEnum):
     TICKET = "Ticket"
     EVENT = "Event"
@@ -181,23 +189,22 @@ class IdempotencyKey(Base):
 
 
 class Mail(Base):
-    """The mail outbox: a confirmation is stored with the finalize that causes it and sent
-    afterwards, so a mail server outage delays mails but never loses one or fails an order."""
+    """The mail outbox (orders.outbox): a mail is stored with the change that causes it and
+    sent afterwards, so a mail server outage delays mails but never loses one or fails an order.
+    It keeps only what to write about: the text is written when it is sent, from the order as
+    it is then."""
 
     __tablename__ = "mail"
     __table_args__ = (
-        # One confirmation per order, however often it is finalized.
-        UniqueConstraint("order_id", "kind"),
         # The delivery path: unsent mails that are due.
         Index("ix_mail_sent_at_next_attempt_at", "sent_at", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))
+    # One confirmation per order: only the finalize that makes it binding queues one.
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # orders.mail.CONFIRMATION, CANCELLATION
     recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Also the lease of a sender working on it: others skip it until then.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -206,10 +213,43 @@ class Mail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class DocumentCounter(Base):
+    """The last number taken of a document series in a year. Numbers are taken under this
+    row's lock inside the transaction that issues the document, so they are gap-free: a
+    rollback gives its number back (a database sequence would not)."""
+
+    __tablename__ = "document_counter"
+
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)  # a DocumentKind
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Invoice(Base):
+    """An issued invoice or credit note: its number and everything it prints, written once
+    when it is issued and never changed (orders.invoices builds the content, orders.documents
+    prints it), so its PDF stays the same whatever happens to the order later."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
+        # An order's invoice is its position 1; its credit notes are 1, 2, ... in issue order.
+        UniqueConstraint("order_id", "kind", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # RESTRICT: an issued invoice must be kept, so its order cannot simply be deleted.
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 # --- What an order shows, as plain values ---------------------------------------------------------
-# The order answers (create, finalize, reads, cancel) and the confirmation mail are built from
-# these, read with a few plain statements: no ORM objects on the hot paths. The documents load
-# the ORM objects above.
+# The one read model of an order: its answers (create, finalize, reads, cancel), its documents
+# and its mails are all built from these, read with a few plain statements (orders.queries).
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +309,9 @@ class ShownOrder:
     payment_status: int
     created_at: datetime
     expires_at: datetime | None
+    # The number of its invoice (None: never finalized), and how many credit notes it has.
+    invoice_number: str | None = None
+    credit_notes: int = 0
     items: list[ShownItem] = field(default_factory=list)
 
 

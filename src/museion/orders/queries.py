@@ -11,12 +11,10 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Row,
-    Select,
     Table,
     and_,
     bindparam,
     case,
-    delete,
     exists,
     func,
     insert,
@@ -25,8 +23,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session, aliased, load_only, selectinload
-from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
 
 from museion.catalogue.events.models import Event, EventDate, ScalePrice
 from museion.catalogue.lookups.models import Country
@@ -35,8 +33,9 @@ from museion.catalogue.museums.models import Museum
 from museion.catalogue.tickets.models import Ticket, TicketMuseum
 from museion.orders.models import (
     Barcode,
-    IdempotencyKey,
-    Mail,
+    DocumentCounter,
+    DocumentKind,
+    Invoice,
     Order,
     OrderItem,
     OrderStatus,
@@ -48,31 +47,6 @@ from museion.orders.models import (
     ShownLocation,
     ShownOrder,
 )
-
-ORDER_LOADS: tuple[LoaderOption, ...] = (
-    selectinload(Order.items).selectinload(OrderItem.barcodes),
-    selectinload(Order.items)
-    .joinedload(OrderItem.ticket)
-    .selectinload(Ticket.museums)
-    .joinedload(Museum.location)
-    .joinedload(Location.country),
-    selectinload(Order.items)
-    .joinedload(OrderItem.event_date)
-    .joinedload(EventDate.location)
-    .joinedload(Location.country),
-    selectinload(Order.items)
-    .joinedload(OrderItem.event_date)
-    .joinedload(EventDate.event)
-    .joinedload(Event.location)
-    .joinedload(Location.country),
-    selectinload(Order.items)
-    .joinedload(OrderItem.event_date)
-    .joinedload(EventDate.event)
-    .joinedload(Event.museum)
-    .joinedload(Museum.location)
-    .joinedload(Location.country),
-)
-_MUSEUM_SHOWS = load_only(Museum.id, raiseload=True)
 
 
 @dataclass(frozen=True)
@@ -95,11 +69,11 @@ def _table(model: type[Any]) -> Table:
 _order = _table(Order)
 _item = _table(OrderItem)
 _barcode = _table(Barcode)
+_invoice = _table(Invoice)
 
 
 def _scope_conditions(*, own: bool, museums: bool) -> list[ColumnElement[bool]]:
-    """Which orders a caller may see, with bound parameters (see _scope_parameters), so that
-    each shape of statement is built once."""
+    """Which orders a caller may see, with bound parameters (see _scope_parameters)."""
     conditions: list[ColumnElement[bool]] = []
     if own:
         conditions.append(_order.c.api_token_id == bindparam("scope_token_id"))
@@ -148,21 +122,6 @@ def _scope_parameters(
     return shape, parameters
 
 
-def load_order(
-    session: Session,
-    scope: OrderScope | None = None,
-    *,
-    order_id: int | None = None,
-    token: str | None = None,
-) -> Order | None:
-    """The ORM order with everything its documents print, if it is in scope (None: any)."""
-    shape, parameters = _scope_parameters(scope or OrderScope(), order_id, token)
-    statement = _LOAD_ORDER.get(shape)
-    if statement is None:
-        statement = _LOAD_ORDER[shape] = _load_order(*shape)
-    return session.scalars(statement, parameters).first()
-
-
 def order_guard(session: Session, order_id: int) -> tuple[str, str] | None:
     """The token and status of an order: one indexed row, enough to refuse a document."""
     row = session.execute(
@@ -171,18 +130,13 @@ def order_guard(session: Session, order_id: int) -> tuple[str, str] | None:
     return None if row is None else (row.token, row.status)
 
 
-def _load_order(own: bool, museums: bool, by_id: bool) -> Select[Order]:
-    return (
-        select(Order)
-        .where(*_scope_conditions(own=own, museums=museums), _ref_condition(by_id=by_id))
-        .options(*ORDER_LOADS)
-        # Status transitions are UPDATE statements: read what the database says now.
-        .execution_options(populate_existing=True)
+def order_visible(session: Session, scope: OrderScope, order_id: int) -> bool:
+    """Whether the order is in scope (without reading it)."""
+    (own, museums, _), parameters = _scope_parameters(scope, order_id)
+    statement = select(_order.c.id).where(
+        *_scope_conditions(own=own, museums=museums), _ref_condition(by_id=True)
     )
-
-
-# By shape (own, museums, by id): each is built once, with its loader options.
-_LOAD_ORDER: dict[tuple[bool, bool, bool], Select[Order]] = {}
+    return session.execute(statement, parameters).first() is not None
 
 
 # --- What an order shows: plain rows --------------------------------------------------------------
@@ -202,7 +156,26 @@ _ORDER_SHOWS = (
 )
 
 
+# Reads add what the order's document links need: its invoice number and credit note count.
+_ORDER_DOCUMENTS = (
+    select(_invoice.c.number)
+    .where(
+        _invoice.c.order_id == _order.c.id,
+        _invoice.c.kind == DocumentKind.INVOICE.value,
+        _invoice.c.position == 1,
+    )
+    .scalar_subquery()
+    .label("invoice_number"),
+    select(func.count())
+    .select_from(_invoice)
+    .where(_invoice.c.order_id == _order.c.id, _invoice.c.kind == DocumentKind.CREDIT_NOTE.value)
+    .scalar_subquery()
+    .label("credit_notes"),
+)
+
+
 def _shown_order(row: Row[Any]) -> ShownOrder:
+    documents = row._mapping
     return ShownOrder(
         id=row.id,
         token=row.token,
@@ -215,6 +188,8 @@ def _shown_order(row: Row[Any]) -> ShownOrder:
         payment_status=row.payment_status,
         created_at=row.created_at,
         expires_at=row.expires_at,
+        invoice_number=documents.get("invoice_number"),
+        credit_notes=documents.get("credit_notes") or 0,
     )
 
 
@@ -350,21 +325,14 @@ def fill_items(session: Session, orders: Sequence[ShownOrder], *, barcodes: bool
             )
 
 
-_GET_ORDER: dict[tuple[bool, bool, bool], Any] = {}
-
-
 def get_order(
     session: Session, scope: OrderScope, *, order_id: int | None = None, token: str | None = None
 ) -> ShownOrder | None:
     """The order named by id or token, if it is in scope (exactly one of the two is given)."""
-    shape, parameters = _scope_parameters(scope, order_id, token)
-    statement = _GET_ORDER.get(shape)
-    if statement is None:
-        own, museums, by_id = shape
-        statement = select(*_ORDER_SHOWS).where(
-            *_scope_conditions(own=own, museums=museums), _ref_condition(by_id=by_id)
-        )
-        _GET_ORDER[shape] = statement
+    (own, museums, by_id), parameters = _scope_parameters(scope, order_id, token)
+    statement = select(*_ORDER_SHOWS, *_ORDER_DOCUMENTS).where(
+        *_scope_conditions(own=own, museums=museums), _ref_condition(by_id=by_id)
+    )
     row = session.execute(statement, parameters).first()
     if row is None:
         return None
@@ -392,7 +360,7 @@ def list_orders(
     if not total:
         return 0, []
     rows = session.execute(
-        select(*_ORDER_SHOWS)
+        select(*_ORDER_SHOWS, *_ORDER_DOCUMENTS)
         .where(*conditions)
         .order_by(_order.c.created_at, _order.c.id)
         .offset(offset)
@@ -530,10 +498,6 @@ def _sale_date(row: Row[Any]) -> SaleDate:
     )
 
 
-# Finalize statements by shape (scope, reference, payments): each is built once.
-_FINALIZE: dict[Any, Any] = {}
-
-
 def finalize_order(
     session: Session,
     scope: OrderScope,
@@ -548,30 +512,27 @@ def finalize_order(
     no order in scope was pending (unknown, not visible, finalized, cancelled or expired)."""
     # Conditional: of two concurrent finalizes only one mints barcodes, and an order past its
     # deadline (whose capacity may already be someone else's) never becomes binding.
-    shape, parameters = _scope_parameters(scope, order_id, token)
-    key = (shape, tuple(sorted((source, status.value) for source, status in payments.items())))
-    statement = _FINALIZE.get(key)
-    if statement is None:
-        own, museums, by_id = shape
-        statement = (
-            update(_order)
-            .where(
-                *_scope_conditions(own=own, museums=museums),
-                _ref_condition(by_id=by_id),
-                _order.c.status == OrderStatus.PENDING.value,
-                _order.c.expires_at > bindparam("now"),
-            )
-            .values(
-                status=OrderStatus.FINALIZED.value,
-                finalized_at=bindparam("now"),
-                expires_at=None,
-                payment_status=case(
-                    dict(key[1]), value=_order.c.source, else_=PaymentStatus.PENDING.value
-                ),
-            )
-            .returning(*_ORDER_SHOWS)
+    (own, museums, by_id), parameters = _scope_parameters(scope, order_id, token)
+    statement = (
+        update(_order)
+        .where(
+            *_scope_conditions(own=own, museums=museums),
+            _ref_condition(by_id=by_id),
+            _order.c.status == OrderStatus.PENDING.value,
+            _order.c.expires_at > bindparam("now"),
         )
-        _FINALIZE[key] = statement
+        .values(
+            status=OrderStatus.FINALIZED.value,
+            finalized_at=bindparam("now"),
+            expires_at=None,
+            payment_status=case(
+                {source: status.value for source, status in payments.items()},
+                value=_order.c.source,
+                else_=PaymentStatus.PENDING.value,
+            ),
+        )
+        .returning(*_ORDER_SHOWS)
+    )
     row = session.execute(statement, parameters | {"now": now}).first()
     return None if row is None else _shown_order(row)
 
@@ -598,6 +559,17 @@ def insert_barcodes(session: Session, codes: Iterable[tuple[int, str]]) -> list[
     if not rows:
         return []
     return list(session.execute(_INSERT_BARCODES, rows).scalars())
+
+
+def lock_order(session: Session, *, order_id: int | None = None, token: str | None = None) -> None:
+    """Lock the order named by id or token (if it exists) until this transaction ends."""
+    # FOR UPDATE: cancellations of one order run one after the other, so each reads what the
+    # one before wrote (which items are left, how many credit notes there are) and numbers its
+    # credit note next. A finalize takes the same row lock with its UPDATE.
+    session.execute(
+        select(_order.c.id).where(_ref_condition(by_id=order_id is not None)).with_for_update(),
+        {"ref_id": order_id, "ref_token": token},
+    )
 
 
 def cancel_order(session: Session, order_id: int, now: datetime) -> int:
@@ -635,112 +607,51 @@ def invalidate_barcodes(session: Session, item_ids: Collection[int], now: dateti
         )
 
 
-def try_lock_key(session: Session, key_hash: str) -> bool:
-    """Take the key's lock for this transaction without waiting; False: another request has it."""
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite: this write transaction began with BEGIN IMMEDIATE, so no other writer runs.
-        return True
-    # A transaction-scoped advisory lock: the only way to tell "a request with this key is
-    # running right now" without waiting for it (an INSERT of the key would block instead).
-    # It ends with the transaction, exactly when the stored answer becomes visible.
-    lock_id = int(key_hash[:16], 16) - (1 << 63)  # a signed 64-bit lock id
-    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    request_hash: str
-    status_code: int
-    body: bytes
-    created_at: datetime
-
-
-def get_stored_answer(session: Session, key_hash: str) -> StoredAnswer | None:
-    # Plain columns, not an entity: an expired key's row is deleted and stored anew with the
-    # same primary key in one transaction, which the identity map would refuse.
-    row = session.execute(
-        select(
-            IdempotencyKey.request_hash,
-            IdempotencyKey.status_code,
-            IdempotencyKey.response_body,
-            IdempotencyKey.created_at,
-        ).where(IdempotencyKey.key_hash == key_hash)
-    ).first()
-    return None if row is None else StoredAnswer(*row)
-
-
-def delete_idempotency_key(session: Session, key_hash: str) -> None:
-    session.execute(
-        delete(IdempotencyKey)
-        .where(IdempotencyKey.key_hash == key_hash)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def delete_idempotency_keys_before(session: Session, cutoff: datetime, limit: int) -> int:
-    """Delete up to `limit` keys stored at or before `cutoff`, oldest first; returns how many."""
-    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): requests tidying up at the same
-    # time take different rows instead of queueing behind each other's uncommitted deletes.
-    old = (
-        select(IdempotencyKey.key_hash)
-        .where(IdempotencyKey.created_at <= cutoff)
-        .order_by(IdempotencyKey.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    result = session.execute(
-        delete(IdempotencyKey)
-        .where(IdempotencyKey.key_hash.in_(old))
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class DueMail:
-    id: int
-    order_id: int
-    recipient: str
-    subject: str
-    body: str
-
-
-def lease_due_mails(
-    session: Session, now: datetime, *, lease_until: datetime, limit: int
-) -> list[DueMail]:
-    """Unsent mails that are due, leased to the caller until `lease_until`."""
-    due = (
-        select(Mail.id)
-        .where(Mail.sent_at.is_(None), Mail.next_attempt_at <= now)
-        .order_by(Mail.id)
-        .limit(limit)
-    )
-    # Conditional on still being due: of two senders each mail goes to one only.
-    result = session.execute(
-        update(Mail)
-        .where(
-            Mail.id.in_(due.scalar_subquery()), Mail.sent_at.is_(None), Mail.next_attempt_at <= now
+def next_number(session: Session, kind: DocumentKind, year: int) -> int:
+    """The next number of a document series in a year, taken under the counter row's lock: it
+    is held until this transaction ends, so numbers are gap-free (a rollback gives its number
+    back) and two transactions never take the same one."""
+    # One upsert: it creates the year's row or increments it, and in both cases holds the row
+    # lock (as SELECT ... FOR UPDATE would) until commit. On SQLite the write transaction began
+    # with BEGIN IMMEDIATE, so no other writer runs at all.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    counter = _table(DocumentCounter)
+    statement = (
+        dialect.insert(counter)
+        .values(series=kind.value, year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=[counter.c.series, counter.c.year], set_={"last": counter.c.last + 1}
         )
-        .values(next_attempt_at=lease_until, attempts=Mail.attempts + 1)
-        .returning(Mail.id, Mail.order_id, Mail.recipient, Mail.subject, Mail.body)
-        .execution_options(synchronize_session=False)
+        .returning(counter.c.last)
     )
-    return [DueMail(*row) for row in result]
+    return int(session.execute(statement).scalar_one())
 
 
-def mail_sent(session: Session, mail_id: int, at: datetime) -> None:
-    session.execute(
-        update(Mail)
-        .where(Mail.id == mail_id)
-        .values(sent_at=at, last_error=None)
-        .execution_options(synchronize_session=False)
+def insert_invoice(session: Session, values: Mapping[str, Any]) -> None:
+    session.execute(insert(_invoice), dict(values))
+
+
+def invoice_content(
+    session: Session, order_id: int, kind: DocumentKind, position: int
+) -> dict[str, Any] | None:
+    """What an issued invoice or credit note prints (its position among the order's ones of
+    that kind: 1, 2, ...)."""
+    content: dict[str, Any] | None = session.scalar(
+        select(_invoice.c.content).where(
+            _invoice.c.order_id == order_id,
+            _invoice.c.kind == kind.value,
+            _invoice.c.position == position,
+        )
     )
+    return content
 
 
-def mail_failed(session: Session, mail_id: int, error: str, retry_at: datetime) -> None:
-    session.execute(
-        update(Mail)
-        .where(Mail.id == mail_id, Mail.sent_at.is_(None))
-        .values(last_error=error, next_attempt_at=retry_at)
-        .execution_options(synchronize_session=False)
+def invoice_contents(session: Session, order_id: int, kind: DocumentKind) -> list[dict[str, Any]]:
+    """All issued documents of a kind of an order, in issue order."""
+    return list(
+        session.scalars(
+            select(_invoice.c.content)
+            .where(_invoice.c.order_id == order_id, _invoice.c.kind == kind.value)
+            .order_by(_invoice.c.position)
+        )
     )

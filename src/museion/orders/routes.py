@@ -19,11 +19,13 @@ from fastapi import (
 )
 from fastapi.openapi.models import Example
 
-from museion.auth import Access, Permission, Principal, PrincipalDep, require
-from museion.db import SessionDep, commits_in_thread
+from museion.access import Access, Permission, Principal
+from museion.auth import PrincipalDep, require
+from museion.config import Settings
+from museion.db import SessionDep
 from museion.orders import idempotency, mail, service
 from museion.orders.idempotency import Answer
-from museion.orders.models import ShownOrder
+from museion.orders.invoices import Issuer
 from museion.orders.schemas import (
     AttendeeIn,
     CancellationIn,
@@ -38,8 +40,9 @@ from museion.orders.schemas import (
     SeatIn,
     TicketItemIn,
 )
-from museion.orders.service import Attendee, EventLine, OrderRequest, TicketLine
+from museion.orders.service import Attendee, EventLine, OrderRequest, ShownOrder, TicketLine
 from museion.web import (
+    API_PREFIX,
     ApiDate,
     NowDep,
     PaginationDep,
@@ -182,14 +185,26 @@ def _request(body: OrderCreate) -> OrderRequest:
     )
 
 
-def _envelope(order: ShownOrder, render: Render, now: datetime) -> OrderEnvelope:
+def _api_url(request: Request) -> str:
+    """Where clients reach the API: document links in order answers are absolute."""
+    base = settings_of(request).public_url or str(request.base_url)
+    return base.rstrip("/") + API_PREFIX
+
+
+def _issuer(settings: Settings) -> Issuer:
+    return Issuer(settings.issuer_name, settings.issuer_address, settings.issuer_tax_number)
+
+
+def _envelope(order: ShownOrder, render: Render, now: datetime, request: Request) -> OrderEnvelope:
+    status = service.status_of(order, now)
     return OrderEnvelope(
-        order=OrderDetailOut.build_detail(order, service.status_of(order, now), render)
+        order=OrderDetailOut.build_detail(order, status, render, _api_url(request))
     )
 
 
 @router.get("/orders", summary="Orders of some days (default today)")
 def list_orders(
+    request: Request,
     session: SessionDep,
     principal: Seller,
     render: RenderDep,
@@ -222,8 +237,9 @@ def list_orders(
         offset=pagination.offset,
         limit=pagination.per_page,
     )
+    api_url = _api_url(request)
     return OrdersEnvelope(
-        orders=[OrderOut.build(o, service.status_of(o, now), render) for o in found],
+        orders=[OrderOut.build(o, service.status_of(o, now), render, api_url) for o in found],
         meta=pagination.meta(total),
     )
 
@@ -239,7 +255,6 @@ def _json(answer: Answer) -> Response:
     summary="Create an order (all items or none)",
     responses={409: KEY_IN_PROGRESS},
 )
-@commits_in_thread
 def create_order(
     body: Annotated[OrderCreate, Body(openapi_examples=ORDER_EXAMPLES)],
     request: Request,
@@ -272,7 +287,7 @@ def create_order(
         now=now,
         horizon=settings.booking_horizon,
     )
-    answer = Answer(201, _envelope(order, render, now).model_dump_json().encode())
+    answer = Answer(201, _envelope(order, render, now, request).model_dump_json().encode())
     if key is not None:
         idempotency.remember(session, key, answer, now, settings.idempotency_lifetime)
     return _json(answer)
@@ -280,19 +295,31 @@ def create_order(
 
 @router.get("/orders/barcode/{barcode}", summary="The order a barcode belongs to")
 def order_by_barcode(
-    barcode: BarcodeRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
+    barcode: BarcodeRef,
+    request: Request,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    now: NowDep,
 ) -> OrderEnvelope:
     """The order that a barcode (from a ticket or booking confirmation) belongs to."""
-    return _envelope(service.order_by_barcode(session, principal, barcode), render, now)
+    order = service.order_by_barcode(session, principal, barcode)
+    return _envelope(order, render, now, request)
 
 
 @router.get("/orders/{id}", summary="Details of an order (numeric id or order token)")
 def show_order(
-    id: OrderRef, session: SessionDep, principal: Seller, render: RenderDep, now: NowDep
+    id: OrderRef,
+    request: Request,
+    session: SessionDep,
+    principal: Seller,
+    render: RenderDep,
+    now: NowDep,
 ) -> OrderEnvelope:
-    """An order with its items, prices, barcodes (once finalized) and `payment_status`.
+    """An order with its items, prices, barcodes (once finalized), `payment_status` and the
+    URLs of its documents (`documents`, and each item's `document`).
     `id` is the numeric id or the order token from the create answer."""
-    return _envelope(service.get_order(session, principal, id), render, now)
+    return _envelope(service.get_order(session, principal, id), render, now, request)
 
 
 @router.post(
@@ -301,7 +328,6 @@ def show_order(
     summary="Make a pending order binding; mints barcodes",
     responses={409: KEY_IN_PROGRESS},
 )
-@commits_in_thread
 def finalize_order(
     id: OrderRef,
     request: Request,
@@ -323,20 +349,21 @@ def finalize_order(
         replayed = idempotency.replay(session, key, now, settings.idempotency_lifetime)
         if replayed is not None:
             return _json(replayed)
-    order = service.finalize_order(session, principal, id, settings.zone, now)
+    order = service.finalize_order(session, principal, id, settings.zone, now, _issuer(settings))
     if settings.smtp_host:
         # Runs after the response, so after the commit: the mail is in the outbox for good.
         background.add_task(mail.deliver_due, request.app.state.database, settings)
-    answer = Answer(200, _envelope(order, render, now).model_dump_json().encode())
+    answer = Answer(200, _envelope(order, render, now, request).model_dump_json().encode())
     if key is not None:
         idempotency.remember(session, key, answer, now, settings.idempotency_lifetime)
     return _json(answer)
 
 
 @router.post("/orders/{id}/cancellations", summary="Cancel single items or the whole order")
-@commits_in_thread
 def cancel_order(
     id: OrderRef,
+    request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     principal: Seller,
     render: RenderDep,
@@ -345,10 +372,18 @@ def cancel_order(
 ) -> OrderEnvelope:
     """Without a body (or without `order_item_ids`) the whole order is cancelled;
     with `order_item_ids` only those items. Their capacity returns at once and their barcodes stop
-    admitting. Cancelling again, or items of another order, is refused (422)."""
+    admitting; cancelling the last valid item cancels the order. Cancelling a finalized order's
+    items issues a credit note (`documents.credit_notes`) and mails the customer. Cancelling
+    again, or items of another order, is refused (422)."""
+    settings = settings_of(request)
     item_ids = body.order_item_ids if body is not None else None
-    order = service.cancel_order(session, principal, id, item_ids, now)
-    return _envelope(order, render, now)
+    order = service.cancel_order(
+        session, principal, id, item_ids, now, zone=settings.zone, issuer=_issuer(settings)
+    )
+    if settings.smtp_host:
+        # Runs after the response, so after the commit: the mail is in the outbox for good.
+        background.add_task(mail.deliver_due, request.app.state.database, settings)
+    return _envelope(order, render, now, request)
 
 
 # --- Documents: no header auth, the order token guards them ---------------------------------------
@@ -421,8 +456,29 @@ def invoice_pdf(
     settings: SettingsDep,
     token: DocumentToken = "",
 ) -> Response:
-    """The invoice of a finalized order as a PDF: items, prices and the VAT breakdown.
-    No Authorization header is needed: the order's `token` guards the document, and a wrong token,
-    or an order that is not finalized, is a 404."""
-    content = service.invoice_document(session, principal, order_id, token, settings.zone)
+    """The invoice issued when the order was finalized, as a PDF: issuer, recipient, number
+    and date, items, net, VAT per rate and gross. It never changes: later cancellations issue
+    credit notes instead. The order's `token`, or a bearer token that may read the order, gives
+    access; otherwise, or for an order never finalized, 404."""
+    content = service.invoice_document(session, principal, order_id, token)
     return _pdf(content, f"invoice-{order_id}.pdf")
+
+
+@router.get(
+    "/orders/{order_id}/credit_notes/{number}.pdf",
+    response_class=Response,
+    responses={200: PDF},
+    summary="A credit note (Stornorechnung) of an order",
+)
+def credit_note_pdf(
+    order_id: PathId,
+    number: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    token: DocumentToken = "",
+) -> Response:
+    """Credit note `number` (1, 2, ...: one per cancellation after finalize) as a PDF: it names
+    the invoice it corrects and takes the cancelled items back. The order's `token`, or a bearer
+    token that may read the order, gives access; an order without such a cancellation is 404."""
+    content = service.credit_note_document(session, principal, order_id, number, token)
+    return _pdf(content, f"credit-note-{order_id}-{number}.pdf")

@@ -264,6 +264,57 @@ class EventItemAttributesOut(BaseModel):
     barcodes: list[BarcodeOut]
 
 
+class DocumentLinks:
+    """Where an order's documents are: absolute URLs with the order token (go~mus
+    page-reseller_api.md, Documents), so a client never has to put one together."""
+
+    def __init__(self, api_url: str, order: ShownOrder, status: str) -> None:
+        self._orders = f"{api_url.rstrip('/')}/orders/{order.id}"
+        self._query = f"?token={order.token}"
+        # Tickets and booking confirmations: while the order is valid (go~mus `is_valid`).
+        self.valid = status == "finalized"
+
+    def url(self, path: str) -> str:
+        return f"{self._orders}/{path}{self._query}"
+
+    def of_item(self, item: ShownItem) -> str | None:
+        if not self.valid:
+            return None
+        if item.ticket_sale_id is not None:
+            return self.url(f"tickets/{item.ticket_sale_id}.pdf")
+        return self.url(f"events/{item.event_booking_id}.pdf")
+
+
+class DocumentsOut(BaseModel):
+    """Not in the reference: the URLs of the order's PDFs (each item's is also its
+    `document`). `invoice` once finalized; a credit note per cancellation after that."""
+
+    invoice: str | None
+    credit_notes: list[str]
+    tickets: list[str]
+    bookings: list[str]
+
+    @classmethod
+    def build(cls, order: ShownOrder, links: DocumentLinks) -> DocumentsOut:
+        documented = order.items if links.valid else []
+        return cls.model_construct(
+            invoice=links.url("invoice.pdf") if order.invoice_number is not None else None,
+            credit_notes=[
+                links.url(f"credit_notes/{n}.pdf") for n in range(1, order.credit_notes + 1)
+            ],
+            tickets=[
+                links.url(f"tickets/{item.ticket_sale_id}.pdf")
+                for item in documented
+                if item.ticket_sale_id is not None
+            ],
+            bookings=[
+                links.url(f"events/{item.event_booking_id}.pdf")
+                for item in documented
+                if item.event_booking_id is not None
+            ],
+        )
+
+
 class OrderItemOut(BaseModel):
     id: int
     type: str
@@ -271,10 +322,13 @@ class OrderItemOut(BaseModel):
     vat_pct: float
     tax_included: bool
     cancelled: bool
+    # Not in the reference: the URL of the item's PDF (tickets or booking confirmation) while
+    # the order is valid, else null.
+    document: str | None
     attributes: TicketItemAttributesOut | EventItemAttributesOut
 
     @classmethod
-    def build(cls, item: ShownItem, render: Render) -> OrderItemOut:
+    def build(cls, item: ShownItem, render: Render, links: DocumentLinks) -> OrderItemOut:
         barcodes = [BarcodeOut.build(b) for b in item.barcodes]
         location = _location(item.location, render)
         attributes: TicketItemAttributesOut | EventItemAttributesOut
@@ -317,6 +371,7 @@ class OrderItemOut(BaseModel):
             vat_pct=item.vat_pct,
             tax_included=item.tax_included,
             cancelled=item.cancelled_at is not None,
+            document=links.of_item(item),
             attributes=attributes,
         )
 
@@ -336,11 +391,15 @@ class OrderOut(BaseModel):
     # "cancelled") and until when a pending one can be finalized.
     status: str
     expires_at: datetime | None
+    documents: DocumentsOut
     items: list[OrderItemOut]
 
     @classmethod
-    def fields_of(cls, order: ShownOrder, status: str, render: Render) -> dict[str, Any]:
+    def fields_of(
+        cls, order: ShownOrder, status: str, render: Render, api_url: str
+    ) -> dict[str, Any]:
         live = [item for item in order.items if item.cancelled_at is None]
+        links = DocumentLinks(api_url, order, status)
         return {
             "id": order.id,
             "token": order.token,
@@ -349,18 +408,19 @@ class OrderOut(BaseModel):
             "comment": order.comment,
             "reference": order.reference,
             "rating": None,
-            # go~mus: "whether an invoice is available"; invoice.pdf is served once finalized.
-            "invoice": status == "finalized",
+            # go~mus: "whether an invoice is available": issued at finalize, kept for good.
+            "invoice": order.invoice_number is not None,
             "created_at": render.time(order.created_at),
             "source": order.source,
             "status": status,
             "expires_at": render.time(order.expires_at) if order.expires_at else None,
-            "items": [OrderItemOut.build(item, render) for item in order.items],
+            "documents": DocumentsOut.build(order, links),
+            "items": [OrderItemOut.build(item, render, links) for item in order.items],
         }
 
     @classmethod
-    def build(cls, order: ShownOrder, status: str, render: Render) -> OrderOut:
-        return cls.model_construct(**cls.fields_of(order, status, render))
+    def build(cls, order: ShownOrder, status: str, render: Render, api_url: str) -> OrderOut:
+        return cls.model_construct(**cls.fields_of(order, status, render, api_url))
 
 
 class OrderDetailOut(OrderOut):
@@ -369,10 +429,12 @@ class OrderDetailOut(OrderOut):
     billing_address_id: int | None
 
     @classmethod
-    def build_detail(cls, order: ShownOrder, status: str, render: Render) -> OrderDetailOut:
+    def build_detail(
+        cls, order: ShownOrder, status: str, render: Render, api_url: str
+    ) -> OrderDetailOut:
         # No billing addresses yet: go~mus resellers see null there too.
         return cls.model_construct(
-            **cls.fields_of(order, status, render),
+            **cls.fields_of(order, status, render, api_url),
             payment_status=order.payment_status,
             billing_address_id=None,
         )

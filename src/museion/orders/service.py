@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Permission, Principal
+from museion.access import Access, Permission, Principal
 from museion.availability import selling
 from museion.availability.counting import day_bounds
 from museion.catalogue.events import service as events
@@ -28,11 +28,12 @@ from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Attendees, Ticket
 from museion.db import MAX_ID
 from museion.errors import Forbidden, NotFound, Unprocessable
-from museion.orders import documents, mail, queries
+from museion.orders import documents, invoices, mail, queries
 from museion.orders.barcodes import new_code
+from museion.orders.invoices import Issuer
 from museion.orders.models import (
+    DocumentKind,
     ItemType,
-    Order,
     OrderSource,
     OrderStatus,
     PaymentStatus,
@@ -44,6 +45,9 @@ from museion.orders.models import (
 )
 from museion.orders.queries import OrderScope
 from museion.system.cache import catalogue_changed
+
+# Named by the routes, which may not import models.
+__all__ = ["ShownOrder"]
 
 # A pending order's sales count this much longer than its finalize deadline. Finalize checks
 # the deadline with its request's clock; a claim that started later must not already count the
@@ -573,11 +577,17 @@ def status_of(order: ShownOrder, now: datetime) -> str:
 
 
 def finalize_order(
-    session: Session, principal: Principal, ref: str, zone: ZoneInfo, now: datetime
+    session: Session,
+    principal: Principal,
+    ref: str,
+    zone: ZoneInfo,
+    now: datetime,
+    issuer: Issuer,
 ) -> ShownOrder:
-    """Make a pending order binding, mint one barcode per admitted person and put the
-    confirmation into the outbox. Finalizing a finalized order returns it unchanged (same
-    barcodes, no second mail); an expired one is refused. Cash point orders are paid by then."""
+    """Make a pending order binding, mint one barcode per admitted person, issue its invoice
+    and put the confirmation into the outbox. Finalizing a finalized order returns it unchanged
+    (same barcodes, no second invoice or mail); an expired one is refused. Cash point orders
+    are paid by then."""
     named = _Ref.of(ref)
     order = queries.finalize_order(
         session,
@@ -607,8 +617,77 @@ def finalize_order(
     barcode_ids = queries.insert_barcodes(session, [(item.id, code) for item, code in minted])
     for (item, code), barcode_id in zip(minted, barcode_ids, strict=True):
         item.barcodes.append(ShownBarcode(barcode_id, code, None))
-    mail.queue_confirmation(session, order, zone, now)
+    mail.queue_confirmation(session, order, now)
+    # Last: the counter row stays locked until commit, so take it as late as possible.
+    order.invoice_number = _issue_invoice(session, order, issuer, zone, now)
     return order
+
+
+def _issue(
+    session: Session,
+    order: ShownOrder,
+    kind: DocumentKind,
+    position: int,
+    zone: ZoneInfo,
+    now: datetime,
+    build: Callable[[str], dict[str, Any]],
+) -> str:
+    """Take the next number of the kind's series and store the document's content for good."""
+    year = now.astimezone(zone).year
+    number = invoices.number(kind, year, queries.next_number(session, kind, year))
+    queries.insert_invoice(
+        session,
+        {
+            "order_id": order.id,
+            "kind": kind.value,
+            "position": position,
+            "number": number,
+            "issued_at": now,
+            "content": build(number),
+        },
+    )
+    return number
+
+
+def _issue_invoice(
+    session: Session, order: ShownOrder, issuer: Issuer, zone: ZoneInfo, now: datetime
+) -> str:
+    """The invoice of a just finalized order, numbered gap-free (orders.invoices)."""
+    return _issue(
+        session,
+        order,
+        DocumentKind.INVOICE,
+        1,
+        zone,
+        now,
+        lambda number: invoices.invoice_content(order, issuer, number, now, zone),
+    )
+
+
+def _issue_credit_note(
+    session: Session,
+    order: ShownOrder,
+    cancelled: Sequence[ShownItem],
+    issuer: Issuer,
+    zone: ZoneInfo,
+    now: datetime,
+) -> None:
+    """The credit note (Stornorechnung) of a cancellation after finalize: it names the invoice
+    and takes the cancelled items back; the invoice itself never changes."""
+    invoice_number = order.invoice_number
+    if invoice_number is None:  # finalized before invoices were numbered: nothing to correct
+        return
+    _issue(
+        session,
+        order,
+        DocumentKind.CREDIT_NOTE,
+        order.credit_notes + 1,
+        zone,
+        now,
+        lambda number: invoices.credit_note_content(
+            order, issuer, number, invoice_number, cancelled, now, zone
+        ),
+    )
 
 
 def cancel_order(
@@ -617,25 +696,32 @@ def cancel_order(
     ref: str,
     item_ids: Sequence[int] | None,
     now: datetime,
+    *,
+    zone: ZoneInfo,
+    issuer: Issuer,
 ) -> ShownOrder:
     """Cancel single items or (no ids) the whole order: capacity returns, barcodes stop
-    admitting. go~mus: cancelling every item does not cancel the order itself."""
+    admitting. Cancelling the last valid item cancels the order too. A cancellation of a
+    finalized order issues a credit note for what it cancels and queues a cancellation mail."""
+    named = _Ref.of(ref)
+    queries.lock_order(session, order_id=named.order_id, token=named.token)
     order = get_order(session, principal, ref)
     if order.status == OrderStatus.CANCELLED.value:
         raise Unprocessable("order is already cancelled")
     own = {item.id: item for item in order.items}
     if item_ids is None:
-        if queries.cancel_order(session, order.id, now) == 0:
-            raise Unprocessable("order is already cancelled")
-        chosen = list(own)
+        chosen = [item.id for item in order.items if item.cancelled_at is None]
     else:
-        foreign = [i for i in item_ids if i not in own]
-        if foreign:
-            raise Unprocessable(f"order item {foreign[0]} is not an item of this order")
         chosen = list(dict.fromkeys(item_ids))
+        _check_cancellable(own, chosen)
     cancelled = [own[i] for i in queries.cancel_items(session, chosen, now)]
-    if item_ids is not None and not cancelled:
-        raise Unprocessable("these items are already cancelled")
+    if len(cancelled) != len(chosen):  # a concurrent cancellation took some of them first
+        raise Unprocessable("some of these items are already cancelled")
+    # Nothing valid left: the order itself is cancelled (is_valid false from now on).
+    # Conditional: of two concurrent cancellations only one changes the order.
+    last = len(cancelled) == sum(1 for item in order.items if item.cancelled_at is None)
+    if last and queries.cancel_order(session, order.id, now) == 0:
+        raise Unprocessable("order is already cancelled")
     selling.end_sales(
         session,
         sale_ids=[i.ticket_sale_id for i in cancelled if i.ticket_sale_id is not None],
@@ -645,25 +731,55 @@ def cancel_order(
     queries.invalidate_barcodes(session, [i.id for i in cancelled], now)
     if any(i.event_booking_id is not None for i in cancelled):
         catalogue_changed(session)  # seats of dates came back
+    if order.status == OrderStatus.FINALIZED.value and cancelled:
+        _issue_credit_note(session, order, cancelled, issuer, zone, now)
+        mail.queue_cancellation(session, order, now)
     return _reload(session, order.id)
+
+
+def _check_cancellable(own: Mapping[int, ShownItem], chosen: Sequence[int]) -> None:
+    foreign = [i for i in chosen if i not in own]
+    if foreign:
+        raise Unprocessable(f"order item {foreign[0]} is not an item of this order")
+    done = [i for i in chosen if own[i].cancelled_at is not None]
+    if done:
+        raise Unprocessable(f"order item {done[0]} is already cancelled")
 
 
 # --- Documents -----------------------------------------------------------------------------------
 
 
-def _document_order(session: Session, principal: Principal, order_id: int, token: str) -> Order:
-    """Documents need no header auth but the order token (go~mus); a wrong one is a 404, and so
-    is an order outside the museums of a museum-limited bearer. The token is checked on one
-    small row first: a wrong guess costs no loading and no PDF."""
+def _document_scope(
+    session: Session, principal: Principal, order_id: int, token: str
+) -> tuple[OrderScope, str]:
+    """Who may fetch an order's documents: anyone with its order token (go~mus), or a bearer
+    token that may read the order (scope_for: the reseller or cash point that made it, tokens
+    that see every order). A museum-limited bearer never gets an order outside its museums.
+    Everything else is a 404, and a wrong token is refused on one small row: no loading, no
+    PDF. Returns the scope to read the order in, and its status."""
     guard = queries.order_guard(session, order_id)
-    if (
-        guard is None
-        or not hmac.compare_digest(guard[0].encode(), token.encode())
-        or guard[1] != OrderStatus.FINALIZED.value
-    ):
+    if guard is None:
         raise NotFound("document not found")
-    found = queries.load_order(session, scope_for(principal, documents=True), order_id=order_id)
-    if found is None:  # outside the bearer's museums, or deleted in between
+    stored_token, status = guard
+    if token and hmac.compare_digest(stored_token.encode(), token.encode()):
+        return scope_for(principal, documents=True), status
+    if principal.token_id is None or principal.access is Access.PUBLIC:
+        raise NotFound("document not found")
+    try:
+        return scope_for(principal), status
+    except Forbidden as error:
+        raise NotFound("document not found") from error
+
+
+def _document_order(
+    session: Session, principal: Principal, order_id: int, token: str
+) -> ShownOrder:
+    """A finalized order whose tickets and booking confirmations the caller may fetch."""
+    scope, status = _document_scope(session, principal, order_id, token)
+    found = None
+    if status == OrderStatus.FINALIZED.value:
+        found = queries.get_order(session, scope, order_id=order_id)
+    if found is None:  # not finalized, outside the bearer's scope, or deleted in between
         raise NotFound("document not found")
     return found
 
@@ -698,7 +814,33 @@ def booking_document(
     return documents.booking_pdf(order, item, zone)
 
 
-def invoice_document(
-    session: Session, principal: Principal, order_id: int, token: str, zone: ZoneInfo
+def _issued(
+    session: Session,
+    principal: Principal,
+    order_id: int,
+    token: str,
+    kind: DocumentKind,
+    position: int,
+) -> dict[str, Any] | None:
+    scope, _ = _document_scope(session, principal, order_id, token)
+    if scope != OrderScope() and not queries.order_visible(session, scope, order_id):
+        raise NotFound("document not found")
+    return queries.invoice_content(session, order_id, kind, position)
+
+
+def invoice_document(session: Session, principal: Principal, order_id: int, token: str) -> bytes:
+    """The invoice as it was issued at finalize: the same bytes whatever happened since."""
+    content = _issued(session, principal, order_id, token, DocumentKind.INVOICE, 1)
+    if content is None:
+        raise NotFound("no invoice: the order was never finalized")
+    return documents.invoice_pdf(content)
+
+
+def credit_note_document(
+    session: Session, principal: Principal, order_id: int, number: int, token: str
 ) -> bytes:
-    return documents.invoice_pdf(_document_order(session, principal, order_id, token), zone)
+    """The credit note `number` (1, 2, ...: one per cancellation after finalize)."""
+    content = _issued(session, principal, order_id, token, DocumentKind.CREDIT_NOTE, number)
+    if content is None:
+        raise NotFound(f"no credit note {number}: no such cancellation after finalize")
+    return documents.invoice_pdf(content)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Principal, limit_to_museums
+from museion.access import Access, Principal, limit_to_museums
 from museion.catalogue.tickets import queries
 from museion.catalogue.tickets.models import Ticket
 from museion.catalogue.tickets.queries import Channel, TicketFilter
