@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bulk import Row, Writer
@@ -64,6 +65,7 @@ UNUSED_LANGUAGES = {"ls"}
 UNUSED_TAG_NAMES = {"Kitagruppen"}
 
 Text = dict[str, str | None]
+T = TypeVar("T")
 
 SUBJECTS = [
     ("Licht und Schatten", "Light and shadow"),
@@ -484,11 +486,20 @@ def fill_orders(
     )
     print(f"  {len(tickets.entries)} ticket entry times in {time.perf_counter() - started:.1f} s")
     first = {name: next_id(session, table(name)) for name in ORDER_TABLES}
-    counts = write_orders(
-        writer, {n: table(n) for n in ORDER_TABLES}, planner.orders(args.orders), first
-    )
+    orders = progress(planner.orders(args.orders), args.orders, "orders")
+    orders = progress(planner.orders(args.orders), args.orders)
+    counts = write_orders(writer, {n: table(n) for n in ORDER_TABLES}, orders, first)
     reset_sequences(session, [table(name) for name in ORDER_TABLES])
     return counts
+
+
+def progress(orders: Iterator[T], total: int, every: int = 250_000) -> Iterator[T]:
+    """Pass orders through, saying every so often how far the run is."""
+    started = time.perf_counter()
+    for n, order in enumerate(orders, 1):
+        yield order
+        if n % every == 0 and n < total:
+            print(f"  {n} of {total} orders in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def totals(session: Session) -> dict[str, int]:
