@@ -40,6 +40,9 @@ class Writer:
         """All rows into `table`; returns how many."""
         if self.copy:
             return self._copy(table, rows)
+        return self._executemany(table, rows)
+
+    def _executemany(self, table: Table, rows: Iterable[Row]) -> int:
         count = 0
         for batch in chunks(rows):
             self.session.execute(insert(table), batch)
@@ -66,15 +69,18 @@ class Writer:
         count = 0
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
             for row in _chain(first, iterator):
-                values = [row[n] for n in names]
-                copy.write_row(
-                    [
-                        value if process is None or value is None else process(value)
-                        for process, value in zip(processors, values, strict=True)
-                    ]
-                )
+                copy.write_row(_bound(row, names, processors))
                 count += 1
         return count
+
+
+def _bound(row: Row, names: list[str], processors: list[Callable[[Any], Any] | None]) -> list[Any]:
+    """The row's values in column order, as the columns' types bind them (None too: a JSON
+    column stores None as JSON null, as Core does)."""
+    return [
+        value if process is None else process(value)
+        for process, value in zip(processors, (row[n] for n in names), strict=True)
+    ]
 
 
 def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
