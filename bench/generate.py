@@ -3,11 +3,15 @@
     .venv/bin/python bench/generate.py --url sqlite:///bench/data/bench.db --events 2000 \
         --dates 200000
     .venv/bin/python bench/generate.py --url postgresql://postgres@127.0.0.1:5432/museion_bench
+    .venv/bin/python bench/generate.py --url sqlite:///bench/data/network.db --network --recreate
 
 The demo (museums, exhibitions, categories, tags, languages, tokens and its ~15 events) is loaded
-first through `load_demo`; the extra events and dates are then bulk-inserted with SQLAlchemy Core
-(executemany in chunks), which takes seconds instead of the ORM's minutes. Everything derives from
-`random.Random(seed)` and today's date in Europe/Berlin, so two runs on one day give the same data.
+first through `load_demo`; more museums (`--museums`), the extra events and dates and, with
+`--orders`, stored orders (bench/order_history.py) are then bulk-written (bench/bulk.py: COPY on
+PostgreSQL, Core executemany in chunks on SQLite), which takes seconds instead of the ORM's
+minutes. Everything derives from `random.Random(seed)` and today's date in Europe/Berlin, so two
+runs on one day give the same data. `--network`: 20 museums, 5,000 events, 500,000 dates and
+2,000,000 orders over two years.
 """
 
 from __future__ import annotations
