@@ -3,11 +3,15 @@
     .venv/bin/python bench/generate.py --url sqlite:///bench/data/bench.db --events 2000 \
         --dates 200000
     .venv/bin/python bench/generate.py --url postgresql://postgres@127.0.0.1:5432/museion_bench
+    .venv/bin/python bench/generate.py --url sqlite:///bench/data/network.db --network --recreate
 
 The demo (museums, exhibitions, categories, tags, languages, tokens and its ~15 events) is loaded
-first through `load_demo`; the extra events and dates are then bulk-inserted with SQLAlchemy Core
-(executemany in chunks), which takes seconds instead of the ORM's minutes. Everything derives from
-`random.Random(seed)` and today's date in Europe/Berlin, so two runs on one day give the same data.
+first through `load_demo`; more museums (`--museums`), the extra events and dates and, with
+`--orders`, stored orders (bench/order_history.py) are then bulk-written (bench/bulk.py: COPY on
+PostgreSQL, Core executemany in chunks on SQLite), which takes seconds instead of the ORM's
+minutes. Everything derives from `random.Random(seed)` and today's date in Europe/Berlin, so two
+runs on one day give the same data. `--network`: 20 museums, 5,000 events, 500,000 dates and
+2,000,000 orders over two years.
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, create_engine, func, insert, select, text
+from bulk import Row, Writer
+from order_history import DateBook, Planner, seller_tokens, ticket_book, write_orders
+from sqlalchemy import Table, create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
@@ -38,22 +45,31 @@ from museion.catalogue.events.models import (
     Tag,
 )
 from museion.catalogue.exhibitions.models import Exhibition
-from museion.catalogue.museums.models import Museum
+from museion.catalogue.museums.models import Museum, OpeningHour
 from museion.db import Base, Database, normalize_url, session_scope
 from museion.demo.loader import has_museums, holds_demo_data, load_demo
 from museion.migrations import upgrade
 
 ZONE = ZoneInfo("Europe/Berlin")
-CHUNK = 5_000
 DAYS_BEFORE = 30
 DAYS_SPAN = 365
+# --network: a museum network over two years, a year back and a year ahead.
+NETWORK = {
+    "museums": 20,
+    "events": 5_000,
+    "dates": 500_000,
+    "orders": 2_000_000,
+    "days_before": 365,
+    "days": 730,
+}
+ORDER_TABLES = ("order", "order_item", "ticket_sale", "event_booking", "barcode")
 # Lookups the demo keeps unused on purpose (its filter endpoints must leave them out).
 UNUSED_CATEGORIES = {"archive"}
 UNUSED_LANGUAGES = {"ls"}
 UNUSED_TAG_NAMES = {"Kitagruppen"}
 
-Row = dict[str, Any]
 Text = dict[str, str | None]
+T = TypeVar("T")
 
 SUBJECTS = [
     ("Licht und Schatten", "Light and shadow"),
@@ -109,8 +125,25 @@ class Generated:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="SQLAlchemy URL (sqlite:/// or postgresql://)")
-    parser.add_argument("--events", type=int, default=2_000, help="extra events (default 2000)")
-    parser.add_argument("--dates", type=int, default=200_000, help="extra dates (default 200000)")
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="a museum network: "
+        + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in NETWORK.items())
+        + " (options given as well win)",
+    )
+    parser.add_argument(
+        "--museums", type=int, help="museums in all, the demo's included (default: the demo's)"
+    )
+    parser.add_argument("--events", type=int, help="extra events (default 2000)")
+    parser.add_argument("--dates", type=int, help="extra dates (default 200000)")
+    parser.add_argument(
+        "--orders", type=int, help="stored orders with items, sales and barcodes (default 0)"
+    )
+    parser.add_argument(
+        "--days-before", type=int, help=f"dates start this many days before today ({DAYS_BEFORE})"
+    )
+    parser.add_argument("--days", type=int, help=f"days the dates span ({DAYS_SPAN})")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--force", action="store_true", help="replace content that is not demo data"
@@ -120,7 +153,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="delete the SQLite file / drop the PostgreSQL database first (a fresh schema)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    defaults = (
+        NETWORK
+        if args.network
+        else {
+            "museums": 0,
+            "events": 2_000,
+            "dates": 200_000,
+            "orders": 0,
+            "days_before": DAYS_BEFORE,
+            "days": DAYS_SPAN,
+        }
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
 
 
 def ensure_database(url: str, *, recreate: bool) -> None:
@@ -155,6 +204,24 @@ def ensure_postgres_database(parsed: URL, *, recreate: bool) -> None:
                 print(f"created database {name}")
     finally:
         admin.dispose()
+
+
+def add_museums(session: Session, total: int) -> int:
+    """Museums of the network beyond the demo's, open Tuesday to Sunday 10-18."""
+    present = int(session.scalar(select(func.count()).select_from(Museum)) or 0)
+    for n in range(present + 1, total + 1):
+        subject_de, subject_en = SUBJECTS[n % len(SUBJECTS)]
+        museum = Museum(
+            shop_order=n,
+            title={"de": f"Haus {n}: {subject_de}", "en": f"House {n}: {subject_en}"},
+            sub_title={"de": "Museum im Verbund", "en": "A museum of the network"},
+            opening_hours=[
+                OpeningHour(weekday=day, opens=clock(10), closes=clock(18)) for day in range(2, 8)
+            ],
+        )
+        session.add(museum)
+    session.flush()
+    return max(total - present, 0)
 
 
 def read_lookups(session: Session) -> Lookups:
@@ -284,8 +351,11 @@ def date_rows(
     n: int,
     first_id: int,
     today: date,
+    span: tuple[int, int] = (DAYS_BEFORE, DAYS_SPAN),
+    orders: bool = False,
 ) -> Iterator[Row]:
-    """`n` dates over the events (uneven shares), 12 months from today-30, 08:00-20:00 local."""
+    """`n` dates over the events (uneven shares), `span` = (days before today, days in all),
+    08:00-20:00 local. With `orders`, less is booked outside orders: the orders fill the rest."""
     events = generated.events
     share = [rng.uniform(0.2, 1.8) for _ in events]
     per_event = Counter(rng.choices(range(len(events)), weights=share, k=n))
@@ -293,14 +363,14 @@ def date_rows(
     for row in generated.event_languages:
         languages.setdefault(row["event_id"], []).append(row["language_id"])
     priced = {row["event_id"] for row in generated.scale_prices}
-    days = [today + timedelta(days=d - DAYS_BEFORE) for d in range(DAYS_SPAN)]
+    days = [today + timedelta(days=d - span[0]) for d in range(span[1])]
     cumulative = list(_accumulate(day_weights(days)))
     date_id = first_id
     for index, event in enumerate(events):
         event_id = event["id"]
         price = None if event_id in priced else rng.choice([None, 0, *range(300, 2_000, 100)])
         for day in rng.choices(days, cum_weights=cumulative, k=per_event[index]):
-            yield date_row(rng, date_id, event, day, languages[event_id], price)
+            yield date_row(rng, date_id, event, day, languages[event_id], price, orders)
             date_id += 1
 
 
@@ -318,6 +388,7 @@ def date_row(
     day: date,
     language_ids: list[int],
     price_cents: int | None,
+    orders: bool = False,
 ) -> Row:
     # Starts from 08:00 to 20:00 local time, on the quarter hour; stored in UTC.
     minutes = 8 * 60 + 15 * rng.randrange(0, 12 * 4 + 1)
@@ -336,7 +407,7 @@ def date_row(
         "seats_min": 1,
         "seats_max": seats_max,
         "max_per_registration": rng.choice([None, None, 10]),
-        "seats_booked": rng.randrange(seats_max),
+        "seats_booked": rng.randrange(seats_max // 3 + 1 if orders else seats_max),
         "price_cents": price_cents,
         "price_group": False,
         "price_optional": False,
@@ -347,26 +418,6 @@ def date_row(
     }
 
 
-def chunks(rows: Iterator[Row] | list[Row], size: int = CHUNK) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def bulk_insert(session: Session, table: Table, rows: Iterator[Row] | list[Row]) -> int:
-    """Core INSERT with executemany, CHUNK rows at a time; returns the number of rows."""
-    count = 0
-    for batch in chunks(rows):
-        session.execute(insert(table), batch)
-        count += len(batch)
-    return count
-
-
 def reset_sequences(session: Session, tables: Sequence[Table]) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; later ORM inserts need them moved on."""
     if session.get_bind().dialect.name != "postgresql":
@@ -374,8 +425,8 @@ def reset_sequences(session: Session, tables: Sequence[Table]) -> None:
     for table in tables:
         session.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"(SELECT max(id) FROM {table.name}))"
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                f'(SELECT coalesce(max(id), 1) FROM "{table.name}"))'
             )
         )
 
@@ -399,28 +450,74 @@ def table(name: str) -> Table:
 
 def fill(session: Session, args: argparse.Namespace, today: date) -> dict[str, int]:
     rng = random.Random(args.seed)
+    writer = Writer(session)
+    counts = {"museums": add_museums(session, args.museums)}
     lookups = read_lookups(session)
     names = ("event", "event_date", "scale_price")
     first = {name: next_id(session, table(name)) for name in names}
     generated = generate_events(rng, args.events, first, lookups)
-    counts = {
-        "events": bulk_insert(session, table(Event.__tablename__), generated.events),
-        "event_tags": bulk_insert(session, table("event_tag"), generated.event_tags),
-        "event_languages": bulk_insert(session, table("event_language"), generated.event_languages),
-        "scale_prices": bulk_insert(
-            session, table(ScalePrice.__tablename__), generated.scale_prices
-        ),
+    counts |= {
+        "events": writer.write(table(Event.__tablename__), generated.events),
+        "event_tags": writer.write(table("event_tag"), generated.event_tags),
+        "event_languages": writer.write(table("event_language"), generated.event_languages),
+        "scale_prices": writer.write(table(ScalePrice.__tablename__), generated.scale_prices),
     }
-    dates = date_rows(rng, generated, args.dates, first["event_date"], today)
-    counts["dates"] = bulk_insert(session, table(EventDate.__tablename__), dates)
+    span = (args.days_before, args.days)
+    dates = date_rows(rng, generated, args.dates, first["event_date"], today, span, args.orders > 0)
+    book = DateBook(first["event_date"])
+    if args.orders:
+        book.events = {e["id"]: (e["museum_id"], e["title"]) for e in generated.events}
+        regular = {p["event_id"]: (p["id"], p["price_cents"]) for p in generated.scale_prices[::-1]}
+        dates = book.record(dates, regular)
+    counts["dates"] = writer.write(table(EventDate.__tablename__), dates)
     reset_sequences(session, [table(name) for name in names])
+    if args.orders:
+        counts |= fill_orders(session, writer, args, today, book)
     return counts
+
+
+def fill_orders(
+    session: Session, writer: Writer, args: argparse.Namespace, today: date, book: DateBook
+) -> dict[str, int]:
+    """`args.orders` orders on the generated dates and the instance's tickets (order_history)."""
+    started = time.perf_counter()
+    days = [today + timedelta(days=d - args.days_before) for d in range(args.days)]
+    tickets = ticket_book(session, days, ZONE, datetime.now(UTC))
+    # Planned against the day's start, so one day's runs give the same orders.
+    midnight = datetime.combine(today, clock(), tzinfo=ZONE).astimezone(UTC)
+    planner = Planner(
+        random.Random(f"{args.seed}-orders"), book, tickets, seller_tokens(session), midnight
+    )
+    print(f"  {len(tickets.entries)} ticket entry times in {time.perf_counter() - started:.1f} s")
+    first = {name: next_id(session, table(name)) for name in ORDER_TABLES}
+    orders = progress(planner.orders(args.orders), args.orders, "orders")
+    orders = progress(planner.orders(args.orders), args.orders)
+    counts = write_orders(writer, {n: table(n) for n in ORDER_TABLES}, orders, first)
+    reset_sequences(session, [table(name) for name in ORDER_TABLES])
+    return counts
+
+
+def progress(orders: Iterator[T], total: int, every: int = 250_000) -> Iterator[T]:
+    """Pass orders through, saying every so often how far the run is."""
+    started = time.perf_counter()
+    for n, order in enumerate(orders, 1):
+        yield order
+        if n % every == 0 and n < total:
+            print(f"  {n} of {total} orders in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def totals(session: Session) -> dict[str, int]:
     return {
         name: int(session.scalar(select(func.count()).select_from(table(name))) or 0)
-        for name in ("museum", "event", "event_date", "event_tag", "event_language", "scale_price")
+        for name in (
+            "museum",
+            "event",
+            "event_date",
+            "event_tag",
+            "event_language",
+            "scale_price",
+            *ORDER_TABLES,
+        )
     }
 
 

@@ -100,6 +100,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="MUSEION_RATE_LIMIT_ENABLED=false: no limiter at all (default: limits too high "
         "to refuse anything, so the check's cost is measured)",
     )
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="MUSEION_REUSE_PORT=false: the workers share one listening socket (uvicorn's way) "
+        "instead of one SO_REUSEPORT socket each",
+    )
+    parser.add_argument(
+        "--rebalance",
+        action="store_true",
+        help=f"restart wrk (up to {BALANCE_ATTEMPTS} times) while a worker holds less than 3/4 "
+        "of its fair share of the connections; needed with --shared-socket, where the first "
+        "worker to accept may take nearly all of them",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -136,9 +149,12 @@ def server_env(
     cache_seconds: float | None,
     redis_url: str | None = None,
     rate_limits: bool = True,
+    shared_socket: bool = False,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
     env["MUSEION_DATABASE_URL"] = database_url
+    if shared_socket:
+        env["MUSEION_REUSE_PORT"] = "false"
     env |= UNREACHABLE_LIMITS if rate_limits else {"MUSEION_RATE_LIMIT_ENABLED": "false"}
     if cache_seconds is not None:
         env["MUSEION_CACHE_SECONDS"] = str(cache_seconds)
@@ -190,6 +206,7 @@ def running_server(
     cache_seconds: float | None,
     redis_url: str | None = None,
     rate_limits: bool = True,
+    shared_socket: bool = False,
 ) -> Iterator[str]:
     """`museion serve --no-migrate` on a free port; yields its base URL, stops it afterwards."""
     port = free_port()
@@ -200,7 +217,7 @@ def running_server(
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            env=server_env(database_url, cache_seconds, redis_url, rate_limits),
+            env=server_env(database_url, cache_seconds, redis_url, rate_limits, shared_socket),
             cwd=RESULTS,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -338,8 +355,9 @@ def parse_wrk(name: str, stdout: str, spread: list[int]) -> Measurement:
 def run_wrk(
     base_url: str, target: Target, concurrency: int, seconds: float, options: argparse.Namespace
 ) -> Measurement:
-    """One wrk run; restarted (up to BALANCE_ATTEMPTS times) while the connections are spread
-    unevenly over the workers."""
+    """One wrk run. With `--rebalance`, restarted (up to BALANCE_ATTEMPTS times) while the
+    connections are spread unevenly over the workers; without, the spread is what the kernel
+    made of it (with a SO_REUSEPORT socket per worker, a hash of each connection's ports)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(target.paths) + "\n")
     command = wrk_command(base_url, listing.name, concurrency, seconds, options.threads)
@@ -349,7 +367,11 @@ def run_wrk(
             process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
             time.sleep(min(1.0, seconds / 4))
             spread = connections_per_worker(port)
-            if balanced(spread, concurrency, options.workers) or attempt == BALANCE_ATTEMPTS:
+            if (
+                not options.rebalance
+                or balanced(spread, concurrency, options.workers)
+                or attempt == BALANCE_ATTEMPTS
+            ):
                 stdout, _ = process.communicate(timeout=seconds + 60)
                 if process.returncode != 0:
                     raise RuntimeError(f"wrk failed with {process.returncode}")
@@ -450,7 +472,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = code_fingerprint()
     results: list[Measurement] = []
     with running_server(
-        url, args.workers, args.cache_seconds, args.redis, not args.no_rate_limits
+        url,
+        args.workers,
+        args.cache_seconds,
+        args.redis,
+        not args.no_rate_limits,
+        args.shared_socket,
     ) as base_url:
         plan = targets(base_url)
         for target in plan:
@@ -468,7 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache += " in Redis" if args.redis else " in the database"
     print(
         f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
-        f"{args.duration:.0f} s per target, cache {cache}, museion source {code}; "
+        f"{args.duration:.0f} s per target, cache {cache}, "
+        f"{'shared socket' if args.shared_socket else 'a socket per worker'}"
+        f"{', wrk restarted until spread' if args.rebalance else ''}, museion source {code}; "
         "ratio = req/s / mean trivial req/s\n"
     )
     print(table(results, base_rps))
@@ -493,6 +522,8 @@ def write_json(
         "duration_s": args.duration,
         "cache_seconds": args.cache_seconds,
         "cache_store": "redis" if args.redis else "database",
+        "listening": "shared socket" if args.shared_socket else "socket per worker",
+        "rebalanced": args.rebalance,
         "at": datetime.now(ZONE).isoformat(timespec="seconds"),
         "trivial_rps": base_rps,
         "results": [

@@ -133,10 +133,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    url: str, workers: int, log: Path, shared_socket: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
     env["MUSEION_DATABASE_URL"] = url
+    if shared_socket:
+        env["MUSEION_REUSE_PORT"] = "false"  # uvicorn's one socket for all workers
     env |= UNREACHABLE_LIMITS  # one token, hundreds of orders a second: measured, never refused
     command = [sys.executable, "-m", "museion", "serve", "--no-migrate", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
@@ -257,6 +261,10 @@ def even(spread: list[int], clients: int, workers: int) -> bool:
     return len(spread) == min(workers, clients) and spread[0] - spread[-1] <= 1
 
 
+# --rebalance: restart wrk until its connections are spread evenly (see wrk_evenly).
+REBALANCE = False
+
+
 def wrk_evenly(
     command: list[str],
     base: str,
@@ -265,14 +273,16 @@ def wrk_evenly(
     seconds: float,
     started: Callable[[], None] = lambda: None,
 ) -> tuple[str, list[int]]:
-    """Run wrk until its connections are spread evenly over the workers: (stdout, spread)."""
+    """Run wrk: (stdout, connections per worker). With REBALANCE (--rebalance), wrk is
+    restarted until its connections are spread evenly over the workers; without, the spread is
+    the kernel's (a SO_REUSEPORT socket per worker: a hash of each connection's ports)."""
     port = int(base.rsplit(":", 1)[1])
     for attempt in range(1, BALANCE_ATTEMPTS + 1):
         started()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         time.sleep(0.5)
         spread = connections_per_worker(port)
-        if even(spread, clients, workers) or attempt == BALANCE_ATTEMPTS:
+        if not REBALANCE or even(spread, clients, workers) or attempt == BALANCE_ATTEMPTS:
             stdout, _ = process.communicate(timeout=seconds + 60)
             if process.returncode != 0:
                 raise RuntimeError(f"wrk failed with {process.returncode}")
@@ -306,10 +316,10 @@ def run_wrk(
 ) -> dict[str, Any]:
     """The same closed loop driven by wrk: one thread per connection (see orders.lua).
 
-    uvicorn's workers share one listening socket, and wrk connects all at once: one worker may
-    get most of the connections, and the run would measure one process instead of all. wrk is
-    restarted until the connections are spread evenly (bench/load.py does much the same);
-    `started` runs right before each attempt, so the figures describe the one that counts."""
+    Every worker listens on a socket of its own (SO_REUSEPORT), so the kernel spreads the
+    connections; with `--shared-socket --rebalance`, wrk is restarted until they are spread
+    evenly (with one shared socket, one worker may get most of them). `started` runs right
+    before each attempt, so the figures describe the one that counts."""
     command = [
         "wrk",
         f"-t{clients}",
@@ -360,7 +370,19 @@ def main() -> None:
     parser.add_argument("--dates", type=int, default=50)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--python", action="store_true", help="Python clients instead of wrk")
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="MUSEION_REUSE_PORT=false: one listening socket for all workers",
+    )
+    parser.add_argument(
+        "--rebalance",
+        action="store_true",
+        help="restart wrk until its connections are spread evenly over the workers",
+    )
     args = parser.parse_args()
+    global REBALANCE
+    REBALANCE = args.rebalance
     use_wrk = not args.python and shutil.which("wrk") is not None
     if not args.python and not use_wrk:
         print("wrk is not installed: using Python clients, which share the CPU with the server")
@@ -370,7 +392,9 @@ def main() -> None:
     dates, ticket_id, entry = prepare(args.url, args.dates)
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    process, base = start_server(args.url, args.workers, results / "orders-server.log")
+    process, base = start_server(
+        args.url, args.workers, results / "orders-server.log", args.shared_socket
+    )
     try:
         load(base, args.clients, args.warmup, dates, (ticket_id, entry))
         whoami_before = reference(base, args.clients, args.workers) if use_wrk else 0.0
@@ -405,6 +429,8 @@ def main() -> None:
         "workers": args.workers,
         "clients": args.clients,
         "client": "wrk" if use_wrk else "python-httpx2",
+        "listening": "shared socket" if args.shared_socket else "socket per worker",
+        "rebalanced": args.rebalance,
         "cpus": os.cpu_count(),
     }
     print(json.dumps(figures, indent=2))

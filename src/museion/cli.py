@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from museion.db import Database, session_scope
 from museion.errors import DomainError
 from museion.migrations import current_revision, upgrade
 from museion.system.cache import attach_cache
+from museion.system.workers import reuse_port_available, serve_reuse_port
 
 host_option = click.option("--host", default=None, help="Address to bind (MUSEION_HOST).")
 port_option = click.option("--port", type=int, default=None, help="Port (MUSEION_PORT).")
@@ -48,17 +50,21 @@ def server_app() -> FastAPI:
 
 def _serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
     host, port = host or settings.host, port or settings.port
+    workers = workers or settings.workers
     click.echo(f"museion listening on http://{host}:{port}  (API docs: /api/docs)")
     # The factory builds its own Settings from the environment in every worker process.
-    uvicorn.run(
-        "museion.cli:server_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        proxy_headers=True,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "app": "museion.cli:server_app",
+        "factory": True,
+        "host": host,
+        "port": port,
+        "proxy_headers": True,
+        "log_level": "info",
+    }
+    if workers > 1 and settings.reuse_port and reuse_port_available():
+        # A socket per worker: the kernel spreads connections evenly (system/workers.py).
+        sys.exit(serve_reuse_port(options, host, port, workers))
+    uvicorn.run(**options, workers=workers)
 
 
 @main.command()

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `museion serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `museion serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Server processes for `museion serve`.")
+    reuse_port: bool = Field(
+        True,
+        description="With several workers, give each its own listening socket (SO_REUSEPORT, "
+        "Linux), so the kernel spreads connections evenly; false: one shared socket.",
+    )
     public_url: str | None = Field(
         None,
         description="Base URL clients reach the server at (for picture URLs); "
