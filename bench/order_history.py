@@ -25,8 +25,8 @@ from bulk import Row, Writer
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from museion.auth import Access, Principal
-from museion.availability.service import picture
+from museion.access import Access, Principal
+from museion.availability.counting import picture
 from museion.catalogue.tickets.queries import TicketFilter
 from museion.catalogue.tickets.service import bookable_tickets
 from museion.db import Base

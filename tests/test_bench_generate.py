@@ -10,14 +10,14 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, or_, select
 
+from museion.access import Access, Principal
 from museion.app import create_app
-from museion.auth import Access, Principal
-from museion.availability.service import picture
+from museion.availability.counting import picture
 from museion.catalogue.events.models import EventBooking, EventDate
 from museion.catalogue.tickets.queries import TicketFilter
 from museion.catalogue.tickets.service import bookable_tickets
 from museion.config import Settings
-from museion.db import Database
+from museion.db import Database, session_scope
 from museion.orders.models import Barcode, Order, OrderItem
 from tests.conftest import ZONE
 
@@ -36,7 +36,7 @@ def test_generated_orders_are_readable_and_within_capacity(
     assert generate.main(["--url", empty_database_url, *options]) == 0
     database = Database(empty_database_url)
     try:
-        with database.session() as session:
+        with session_scope(database) as session:
             assert session.scalar(select(func.count()).select_from(Order)) == ORDERS
             assert_dates_within_capacity(session)
             assert_quotas_within_capacity(session)
@@ -59,7 +59,7 @@ def test_generated_orders_are_readable_and_within_capacity(
                 shown = answer.json()["order"]
                 assert shown["status"] == order.status
                 assert shown["token"] == order.token
-                with database.session() as session:
+                with session_scope(database) as session:
                     items = session.scalars(
                         select(OrderItem).where(OrderItem.order_id == order.id)
                     ).all()
