@@ -48,10 +48,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from museion.availability.models import Quota, QuotaRule, TicketQuota  # noqa: E402
+from museion.availability.models import Quota, QuotaRule  # noqa: E402
 from museion.catalogue.events.models import Event, EventDate  # noqa: E402
 from museion.catalogue.museums.models import Museum  # noqa: E402
-from museion.catalogue.tickets.models import Ticket  # noqa: E402
+from museion.catalogue.tickets.models import Ticket, TicketQuota  # noqa: E402
 from museion.db import Database, session_scope  # noqa: E402
 from museion.migrations import upgrade  # noqa: E402
 from museion.tokens.service import create_token  # noqa: E402
