@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import wraps
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
@@ -281,6 +283,40 @@ def session_scope(database: Database, *, write: bool = True) -> Iterator[Session
     database._end(session, commit=True)
 
 
+class _RequestUnit:
+    """A request's unit of work, where its endpoint's worker thread can end it."""
+
+    __slots__ = ("database", "ended", "session")
+
+    def __init__(self, database: Database, session: Session) -> None:
+        self.database = database
+        self.session = session
+        self.ended = False
+
+
+# Set by the session dependency on the event loop; worker threads see it (anyio copies the
+# context into the thread that runs a sync endpoint).
+_REQUEST_UNIT: ContextVar[_RequestUnit | None] = ContextVar("museion_request_unit", default=None)
+
+
+def ends_in_thread(endpoint: Callable[P, T]) -> Callable[P, T]:
+    """Wrap a sync endpoint so that its request's unit of work ends (commits) in the worker
+    thread the endpoint runs in, right after it: the session dependency then has no I/O left
+    and needs no second trip to the thread pool. `web.ApiRoute` applies it to every sync
+    endpoint; the commit still comes before the response, and if it fails, so does the request."""
+
+    @wraps(endpoint)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        result = endpoint(*args, **kwargs)
+        unit = _REQUEST_UNIT.get()
+        if unit is not None and not unit.ended:
+            unit.ended = True
+            unit.database._end(unit.session, commit=True)
+        return result
+
+    return run
+
+
 async def _request_session(request: Request) -> AsyncIterator[Session]:
     """The request's transaction: a write one for POST, PUT, PATCH and DELETE. Used with
     scope="function", it commits before the response is sent; if the commit fails, so does
@@ -291,12 +327,18 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
     the database do not)."""
     database: Database = request.app.state.database
     session = database._begin(write=request.method not in SAFE_METHODS)
+    unit = _RequestUnit(database, session)
+    _REQUEST_UNIT.set(unit)
     try:
         yield session
     except BaseException:
-        await _end(database, session, commit=False)
+        if not unit.ended:
+            await _end(database, session, commit=False)
         raise
-    await _end(database, session, commit=True)
+    finally:
+        _REQUEST_UNIT.set(None)
+    if not unit.ended:
+        await _end(database, session, commit=True)
 
 
 async def _end(database: Database, session: Session, *, commit: bool) -> None:

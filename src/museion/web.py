@@ -16,6 +16,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from museion.access import Access
 from museion.auth import principal_of
 from museion.config import Settings
-from museion.db import MAX_ID, SAFE_METHODS
+from museion.db import MAX_ID, SAFE_METHODS, ends_in_thread
 from museion.errors import Forbidden, Unprocessable, error_response
 
 # A translatable attribute on the wire: a string (one locale) or {"de": ..., "en": ...} (locale[]).
@@ -53,6 +54,17 @@ async def get_settings_dep(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+class ApiRoute(APIRoute):
+    """The route class of every API router: a sync endpoint ends its request's unit of work in
+    the worker thread it runs in (`db.ends_in_thread`), which saves each request a second trip
+    to the thread pool."""
+
+    def __init__(self, path: str, endpoint: Callable[..., object], **kwargs: object) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = ends_in_thread(endpoint)
+        super().__init__(path, endpoint, **kwargs)  # type: ignore[arg-type]
 
 
 def settings_of(request: Request) -> Settings:

@@ -36,6 +36,7 @@ from museion.db import SessionDep
 from museion.errors import Unprocessable
 from museion.web import (
     ApiDate,
+    ApiRoute,
     NowDep,
     PathId,
     Render,
@@ -44,7 +45,7 @@ from museion.web import (
     example_time,
 )
 
-router = APIRouter(tags=["tickets"])
+router = APIRouter(tags=["tickets"], route_class=ApiRoute)
 
 Day = Annotated[ApiDate | None, Query(description="Day (YYYY-MM-DD); default today.")]
 Token = Annotated[str, Path(min_length=1, max_length=64)]

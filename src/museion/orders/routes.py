@@ -44,6 +44,7 @@ from museion.orders.service import Attendee, EventLine, OrderRequest, ShownOrder
 from museion.web import (
     API_PREFIX,
     ApiDate,
+    ApiRoute,
     NowDep,
     PaginationDep,
     PathId,
@@ -54,7 +55,7 @@ from museion.web import (
     settings_of,
 )
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=ApiRoute)
 
 # User tokens need the `orders` permission; which orders each seller sees: service.scope_for.
 Seller = Annotated[

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 
 from museion.auth import PrincipalDep
 from museion.system.schemas import LocalesOut, VersionEnvelope, VersionOut, WhoamiOut
-from museion.web import SettingsDep, page_limit
+from museion.web import ApiRoute, SettingsDep, page_limit
 
 API_VERSION = "4.4"
 
-router = APIRouter(tags=["system"])
+router = APIRouter(tags=["system"], route_class=ApiRoute)
 
 
 @router.get("/version", summary="System and API version of this instance")

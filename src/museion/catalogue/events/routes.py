@@ -43,6 +43,7 @@ from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, E
 from museion.db import SessionDep
 from museion.web import (
     ApiDate,
+    ApiRoute,
     NowDep,
     PaginationDep,
     PathId,
@@ -51,7 +52,7 @@ from museion.web import (
     SettingsDep,
 )
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=ApiRoute)
 
 TAG_ROUTES = {
     TagKind.AGE_GROUP: "age_groups",

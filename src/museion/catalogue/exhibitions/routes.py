@@ -15,9 +15,9 @@ from museion.catalogue.exhibitions.schemas import (
     ExhibitionsEnvelope,
 )
 from museion.db import SessionDep
-from museion.web import PaginationDep, PathId, RenderDep, SearchQuery, id_list
+from museion.web import ApiRoute, PaginationDep, PathId, RenderDep, SearchQuery, id_list
 
-router = APIRouter(tags=["exhibitions"])
+router = APIRouter(tags=["exhibitions"], route_class=ApiRoute)
 
 by_museum_ids = id_list("by_museum_ids", description="Only exhibitions of these museums.")
 

@@ -14,9 +14,9 @@ from museion.catalogue.lookups.schemas import (
     StatesEnvelope,
 )
 from museion.db import SessionDep
-from museion.web import PaginationDep, RenderDep, SearchQuery
+from museion.web import ApiRoute, PaginationDep, RenderDep, SearchQuery
 
-router = APIRouter(tags=["other data"])
+router = APIRouter(tags=["other data"], route_class=ApiRoute)
 
 
 @router.get("/countries", summary="ISO 3166 countries (German names by default)")

@@ -18,9 +18,9 @@ from museion.catalogue.museums.schemas import (
     OpeningHoursOut,
 )
 from museion.db import SessionDep
-from museion.web import ApiDate, PaginationDep, PathId, RenderDep, SearchQuery, id_list
+from museion.web import ApiDate, ApiRoute, PaginationDep, PathId, RenderDep, SearchQuery, id_list
 
-router = APIRouter(tags=["museums"])
+router = APIRouter(tags=["museums"], route_class=ApiRoute)
 
 quota_ids = id_list(
     "quota_ids", description="Only these quotas' entrances (accepted; quotas come later)."

@@ -17,9 +17,9 @@ from museion.catalogue.shops.schemas import (
     ShopSettingsOut,
 )
 from museion.db import SessionDep
-from museion.web import RenderDep, SettingsDep, page_limit
+from museion.web import ApiRoute, RenderDep, SettingsDep, page_limit
 
-router = APIRouter(tags=["shop"])
+router = APIRouter(tags=["shop"], route_class=ApiRoute)
 
 DESCRIPTION = """
 The shop that `X-Shop-Url` names (a host or URL; scheme, port, path and case do not matter),

@@ -30,9 +30,9 @@ from museion.catalogue.tickets.schemas import (
     TicketsEnvelope,
 )
 from museion.db import SessionDep
-from museion.web import NowDep, PaginationDep, PathId, RenderDep, SettingsDep
+from museion.web import ApiRoute, NowDep, PaginationDep, PathId, RenderDep, SettingsDep
 
-router = APIRouter(tags=["tickets"])
+router = APIRouter(tags=["tickets"], route_class=ApiRoute)
 
 
 @router.get("/tickets", summary="List of tickets")
