@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from museion.catalogue.tickets.models import Ticket
 from museion.orders import queries
-from museion.orders.models import DocumentKind
+from museion.orders.models import DocumentCounter, DocumentKind
 from tests.availability.factories import make_quota, make_ticket
 from tests.conftest import bearer
 from tests.orders.conftest import Clock
@@ -162,6 +163,21 @@ def test_invoice_numbers_follow_each_other_without_gaps(
         numbers.append(match.group(1))
     year, first = numbers[0].split("-")
     assert numbers == [f"{year}-{int(first) + i:06d}" for i in range(3)]
+
+
+def test_numbers_past_a_million_get_a_seventh_digit(
+    client: TestClient, session: Session, tickets: tuple[Ticket, Ticket], clock: Clock
+) -> None:
+    """PostgreSQL builds the number in SQL, SQLite in Python: both pad to six digits only."""
+    seven, _ = tickets
+    order = _finalized(client, ticket_item(seven.id, 1, SLOT))
+    session.execute(
+        update(DocumentCounter).where(DocumentCounter.series == "invoice").values(last=999_999)
+    )
+    session.flush()
+    order = _finalized(client, ticket_item(seven.id, 1, SLOT))
+    [text] = pdf_pages(client.get(order["documents"]["invoice"]).content)
+    assert re.search(r"Nummer / Number: \d{4}-1000000\b", text), text
 
 
 def test_a_number_taken_by_a_rolled_back_transaction_is_taken_again(session: Session) -> None:

@@ -43,8 +43,15 @@ class Issuer:
     tax_number: str
 
 
+def series_prefix(kind: DocumentKind, year: int) -> str:
+    """What every number of a kind's series in a year starts with ("2026-", "ST-2026-")."""
+    return f"{PREFIXES[kind]}{year}-"
+
+
 def number(kind: DocumentKind, year: int, sequence: int) -> str:
-    return f"{PREFIXES[kind]}{year}-{sequence:06d}"
+    """The series prefix and the sequence number, at least six digits (orders.queries builds
+    the same number in SQL on PostgreSQL)."""
+    return f"{series_prefix(kind, year)}{sequence:06d}"
 
 
 def title_of(value: Mapping[str, str | None]) -> str:
@@ -120,7 +127,6 @@ def _totals(lines: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _content(
     kind: DocumentKind,
-    document_number: str,
     order: ShownOrder,
     issuer: Issuer,
     lines: list[dict[str, Any]],
@@ -129,7 +135,6 @@ def _content(
 ) -> dict[str, Any]:
     return {
         "kind": kind.value,
-        "number": document_number,
         "issued_on": issued_at.astimezone(zone).strftime("%d.%m.%Y"),
         "order_id": order.id,
         "order_date": order.created_at.astimezone(zone).strftime("%d.%m.%Y"),
@@ -145,18 +150,18 @@ def _content(
 
 
 def invoice_content(
-    order: ShownOrder, issuer: Issuer, document_number: str, issued_at: datetime, zone: ZoneInfo
+    order: ShownOrder, issuer: Issuer, issued_at: datetime, zone: ZoneInfo
 ) -> dict[str, Any]:
-    """The invoice of a just finalized order: every item that is valid at that moment."""
+    """The invoice of a just finalized order: every item that is valid at that moment. Its
+    number is taken as it is stored and kept beside the content (orders.queries.issue)."""
     live = [item for item in order.items if item.cancelled_at is None]
     lines = _lines(live, zone, 1)
-    return _content(DocumentKind.INVOICE, document_number, order, issuer, lines, issued_at, zone)
+    return _content(DocumentKind.INVOICE, order, issuer, lines, issued_at, zone)
 
 
 def credit_note_content(
     order: ShownOrder,
     issuer: Issuer,
-    document_number: str,
     invoice_number: str,
     cancelled: Iterable[ShownItem],
     issued_at: datetime,
@@ -165,7 +170,5 @@ def credit_note_content(
     """The credit note of a cancellation: the cancelled items with negative amounts, naming the
     invoice it corrects."""
     lines = _lines(cancelled, zone, -1)
-    content = _content(
-        DocumentKind.CREDIT_NOTE, document_number, order, issuer, lines, issued_at, zone
-    )
+    content = _content(DocumentKind.CREDIT_NOTE, order, issuer, lines, issued_at, zone)
     return content | {"invoice_number": invoice_number}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -630,23 +630,19 @@ def _issue(
     position: int,
     zone: ZoneInfo,
     now: datetime,
-    build: Callable[[str], dict[str, Any]],
+    content: dict[str, Any],
 ) -> str:
     """Take the next number of the kind's series and store the document's content for good."""
     year = now.astimezone(zone).year
-    number = invoices.number(kind, year, queries.next_number(session, kind, year))
-    queries.insert_invoice(
-        session,
-        {
-            "order_id": order.id,
-            "kind": kind.value,
-            "position": position,
-            "number": number,
-            "issued_at": now,
-            "content": build(number),
-        },
-    )
-    return number
+    values = {
+        "order_id": order.id,
+        "kind": kind.value,
+        "position": position,
+        "prefix": invoices.series_prefix(kind, year),
+        "issued_at": now,
+        "content": content,
+    }
+    return queries.issue(session, values, kind, year)
 
 
 def _issue_invoice(
@@ -660,7 +656,7 @@ def _issue_invoice(
         1,
         zone,
         now,
-        lambda number: invoices.invoice_content(order, issuer, number, now, zone),
+        invoices.invoice_content(order, issuer, now, zone),
     )
 
 
@@ -684,9 +680,7 @@ def _issue_credit_note(
         order.credit_notes + 1,
         zone,
         now,
-        lambda number: invoices.credit_note_content(
-            order, issuer, number, invoice_number, cancelled, now, zone
-        ),
+        invoices.credit_note_content(order, issuer, invoice_number, cancelled, now, zone),
     )
 
 
