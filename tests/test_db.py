@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +14,6 @@ from sqlalchemy import event, select, text
 from museion.app import create_app
 from museion.config import Settings
 from museion.db import Database, normalize_url, session_scope
-from museion.tokens import service as tokens
 from museion.tokens.models import ApiToken
 
 
@@ -167,64 +165,3 @@ def test_a_dropped_postgresql_connection_costs_one_request(
     assert lost.headers["Retry-After"] == "1"
     assert lost.json() == {"error": "the database connection was lost, try again"}
     assert again == [200, 200, 200]
-
-
-def _token_reads(database: Database, secrets: list[str]) -> list[int | None]:
-    """Token ids as a request's token lookup finds them, one read per secret, in one loop."""
-
-    async def read_all() -> list[int | None]:
-        found = [await tokens.read_active_token(database, secret) for secret in secrets]
-        return [token.id if token else None for token in found]
-
-    return asyncio.run(read_all())
-
-
-def test_the_token_lookup_reads_on_the_loop_what_is_committed_now(
-    database: Database, settings: Settings
-) -> None:
-    """Database.read_now: no transaction of its own, so a revocation counts at once, and a
-    connection of an event loop that has ended is closed, not leaked."""
-    own = Database(settings.database_url)
-    try:
-        with session_scope(own) as session:
-            issued = tokens.create_token(session, access="reseller", name="loop reader")
-        try:
-            assert _token_reads(own, [issued.secret, "msn_unknown"]) == [issued.id, None]
-            with session_scope(own) as session:
-                tokens.revoke_token(session, issued.id)
-            assert _token_reads(own, [issued.secret]) == [None]
-        finally:
-            with session_scope(own) as session:
-                session.delete(session.get(ApiToken, issued.id))
-        # Each asyncio.run was a loop of its own: the readers of ended loops are closed.
-        assert len(own._loop_reader._connections) == 1
-    finally:
-        own.dispose()
-    assert own._loop_reader._connections == {}
-
-
-def test_a_dropped_loop_reader_connection_is_replaced_at_once(
-    database: Database, settings: Settings
-) -> None:
-    if database.backend != "postgresql":
-        pytest.skip("SQLite connections are files: nothing can drop them")
-    own = Database(settings.database_url)
-    with session_scope(own) as session:
-        issued = tokens.create_token(session, access="reseller", name="dropped reader")
-
-    async def scenario() -> list[int | None]:
-        before = await tokens.read_active_token(own, issued.secret)
-        [connection] = own._loop_reader._connections.values()
-        with database.engine.connect() as admin:
-            admin.execute(
-                text("SELECT pg_terminate_backend(:pid)"), {"pid": connection.info.backend_pid}
-            )
-        after = await tokens.read_active_token(own, issued.secret)
-        return [token.id if token else None for token in (before, after)]
-
-    try:
-        assert asyncio.run(scenario()) == [issued.id, issued.id]
-    finally:
-        with session_scope(own) as session:
-            session.delete(session.get(ApiToken, issued.id))
-        own.dispose()
