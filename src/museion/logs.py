@@ -30,7 +30,9 @@ _PATTERNS = [
 ]
 # Every pattern above needs one of these; most log text has none (an access log line's client,
 # method and status), and one search is cheaper than five substitutions.
-_MAY_HOLD_SECRETS = re.compile(r"/orders/|/tickets/reservations/|[?&](?:token|reservations)|@", re.I)
+_MAY_HOLD_SECRETS = re.compile(
+    r"/orders/|/tickets/reservations/|[?&](?:token|reservations)|@", re.I
+)
 _formatter = logging.Formatter()
 
 

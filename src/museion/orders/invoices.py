@@ -44,14 +44,9 @@ class Issuer:
 
 
 def series_prefix(kind: DocumentKind, year: int) -> str:
-    """What every number of a kind's series in a year starts with ("2026-", "ST-2026-")."""
+    """What every number of a kind's series in a year starts with ("2026-", "ST-2026-"); the
+    sequence follows, at least six digits (orders.queries.issue)."""
     return f"{PREFIXES[kind]}{year}-"
-
-
-def number(kind: DocumentKind, year: int, sequence: int) -> str:
-    """The series prefix and the sequence number, at least six digits (orders.queries builds
-    the same number in SQL on PostgreSQL)."""
-    return f"{series_prefix(kind, year)}{sequence:06d}"
 
 
 def title_of(value: Mapping[str, str | None]) -> str:

@@ -636,8 +636,9 @@ def _take_number(dialect: Any) -> Any:
 
 def _issue_in_one_statement() -> Any:
     """PostgreSQL: take the number and store the document in one statement (a data-modifying
-    WITH), one round trip less per finalize. The number is built as invoices.number builds it:
-    the series prefix and the sequence, zero-padded to six digits, longer when it has more."""
+    WITH), one round trip less per finalize. The number is built as `_numbered` builds it on
+    SQLite: the series prefix and the sequence, zero-padded to six digits, longer when it has
+    more."""
     taken = _take_number(postgresql).cte("taken")
     sequence = cast(Any, taken.c.last)
     digits = case(
@@ -680,13 +681,17 @@ def issue(session: Session, values: Mapping[str, Any], kind: DocumentKind, year:
         parameters = {**values, "series": kind.value, "year": year}
         return str(session.execute(_ISSUE, parameters).scalar_one())
     sequence = next_number(session, kind, year)
-    number = f"{values['prefix']}{sequence:06d}"
+    number = _numbered(values["prefix"], sequence)
     session.execute(
         insert(_invoice),
         {key: values[key] for key in ("order_id", "kind", "position", "issued_at", "content")}
         | {"number": number},
     )
     return number
+
+
+def _numbered(prefix: str, sequence: int) -> str:
+    return f"{prefix}{sequence:06d}"
 
 
 def invoice_content(
