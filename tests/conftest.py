@@ -11,9 +11,10 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.expression import Executable
 
 from museion.app import create_app
 from museion.config import Settings
@@ -231,6 +233,12 @@ class InTestTransaction(Database):
     def _begin(self, *, write: bool) -> Session:
         self.savepoints.append(self.session_of_test.begin_nested())
         return self.session_of_test
+
+    async def read_now(
+        self, statement: Executable, parameters: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        # What the test has set up is not committed: read it in the test's session.
+        return [tuple(row) for row in self.session_of_test.execute(statement, dict(parameters))]
 
     def _end(self, session: Session, *, commit: bool) -> None:
         savepoint = self.savepoints.pop()

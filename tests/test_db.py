@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import sqlite3
 import threading
+import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from sqlalchemy import event, select, text
 from museion.app import create_app
 from museion.config import Settings
 from museion.db import Database, normalize_url, session_scope
+from museion.tokens import service as tokens
 from museion.tokens.models import ApiToken
 
 
@@ -165,3 +170,104 @@ def test_a_dropped_postgresql_connection_costs_one_request(
     assert lost.headers["Retry-After"] == "1"
     assert lost.json() == {"error": "the database connection was lost, try again"}
     assert again == [200, 200, 200]
+
+
+def _token_reads(database: Database, secrets: list[str]) -> list[int | None]:
+    """Token ids as a request's token lookup finds them, one read per secret, in one loop."""
+
+    async def read_all() -> list[int | None]:
+        found = [await tokens.read_active_token(database, secret) for secret in secrets]
+        return [token.id if token else None for token in found]
+
+    return asyncio.run(read_all())
+
+
+def test_the_token_lookup_reads_on_the_loop_what_is_committed_now(
+    database: Database, settings: Settings
+) -> None:
+    """Database.read_now: no transaction of its own, so a revocation counts at once, and a
+    connection of an event loop that has ended is closed, not leaked."""
+    own = Database(settings.database_url)
+    try:
+        with session_scope(own) as session:
+            issued = tokens.create_token(session, access="reseller", name="loop reader")
+        try:
+            assert _token_reads(own, [issued.secret, "msn_unknown"]) == [issued.id, None]
+            with session_scope(own) as session:
+                tokens.revoke_token(session, issued.id)
+            assert _token_reads(own, [issued.secret]) == [None]
+        finally:
+            with session_scope(own) as session:
+                session.delete(session.get(ApiToken, issued.id))
+        # Each asyncio.run was a loop of its own: the readers of ended loops are closed.
+        assert len(own._loop_reader._connections) == 1
+    finally:
+        own.dispose()
+    assert own._loop_reader._connections == {}
+
+
+def test_a_dropped_loop_reader_connection_is_replaced_at_once(
+    database: Database, settings: Settings
+) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("SQLite connections are files: nothing can drop them")
+    own = Database(settings.database_url)
+    with session_scope(own) as session:
+        issued = tokens.create_token(session, access="reseller", name="dropped reader")
+
+    async def scenario() -> list[int | None]:
+        before = await tokens.read_active_token(own, issued.secret)
+        [connection] = own._loop_reader._connections.values()
+        with database.engine.connect() as admin:
+            admin.execute(
+                text("SELECT pg_terminate_backend(:pid)"), {"pid": connection.info.backend_pid}
+            )
+        after = await tokens.read_active_token(own, issued.secret)
+        return [token.id if token else None for token in (before, after)]
+
+    try:
+        assert asyncio.run(scenario()) == [issued.id, issued.id]
+    finally:
+        with session_scope(own) as session:
+            session.delete(session.get(ApiToken, issued.id))
+        own.dispose()
+
+
+def test_an_app_shutdown_closes_its_loops_reader(database: Database, settings: Settings) -> None:
+    """The loop reader's connection belongs to the server's event loop: the app's shutdown
+    closes it there, even when the database outlives the app (handed in, as in tests)."""
+    own = Database(settings.database_url)
+    with session_scope(own) as session:
+        issued = tokens.create_token(session, access="reseller", name="shutdown reader")
+    try:
+        with TestClient(create_app(settings, own)) as client:
+            answer = client.get(
+                "/api/v4/whoami", headers={"Authorization": f"Bearer {issued.secret}"}
+            )
+            assert answer.status_code == 200
+            assert len(own._loop_reader._connections) == 1
+        assert own._loop_reader._connections == {}
+    finally:
+        with session_scope(own) as session:
+            session.delete(session.get(ApiToken, issued.id))
+        own.dispose()
+
+
+def test_a_reader_that_is_never_closed_ends_its_sessions_when_collected(
+    database: Database, settings: Settings
+) -> None:
+    """A Database dropped without dispose(): its reader's connections close as it is collected
+    (no 'deleted while still open' warning, no session left on the server)."""
+    own = Database(settings.database_url)
+    assert _token_reads(own, ["msn_unknown"]) == [None]
+    [connection] = own._loop_reader._connections.values()
+    own.engine.dispose()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        del own
+        gc.collect()
+    if isinstance(connection, sqlite3.Connection):
+        with pytest.raises(sqlite3.ProgrammingError):
+            connection.execute("SELECT 1")
+    else:
+        assert connection.closed

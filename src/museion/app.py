@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await database.end_loop()
         await cache.close()
         if limiter is not None:
             await limiter.close()

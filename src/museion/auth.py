@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
 
 from museion.access import KNOWN_PERMISSIONS, PUBLIC, Access, Permission, Principal
-from museion.db import SAFE_METHODS, Database, SessionDep, session_scope
+from museion.db import Database
 from museion.errors import Forbidden, Unauthorized
 from museion.tokens import service as tokens
 
@@ -26,18 +24,18 @@ BEARER_SCHEME = {
 }
 
 
-async def get_principal(request: Request, session: SessionDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
     """No Authorization header: public. A header with an unknown or revoked token: 401.
-    Only the token lookup goes to a worker thread; public requests need none.
+    The token is read on the event loop (Database.read_now): no worker thread trip.
 
     The API router runs this for every request, before the endpoint's own dependencies, and
     keeps the result on the request: endpoints read it with PrincipalDep."""
-    principal = await _resolve(request, session)
+    principal = await _resolve(request)
     request.state.principal = principal
     return principal
 
 
-async def _resolve(request: Request, session: Session) -> Principal:
+async def _resolve(request: Request) -> Principal:
     header = request.headers.get("authorization")
     if header is None:
         return PUBLIC
@@ -45,7 +43,8 @@ async def _resolve(request: Request, session: Session) -> Principal:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("authentication error; expected 'Authorization: Bearer <token>'")
-    found = await run_in_threadpool(_find_token, request, session, secret)
+    database: Database = request.app.state.database
+    found = await tokens.read_active_token(database, secret)
     if found is None:
         raise Unauthorized("authentication error; no customer or no user present")
     return Principal(
@@ -63,17 +62,6 @@ def principal_of(request: Request) -> Principal:
     if not isinstance(principal, Principal):
         raise RuntimeError("no principal: get_principal (the API router's dependency) has not run")
     return principal
-
-
-def _find_token(request: Request, session: Session, secret: str) -> tokens.ActiveToken | None:
-    database: Database = request.app.state.database
-    if database.backend == "sqlite" and request.method not in SAFE_METHODS:
-        # A write transaction on SQLite holds the database's only write lock from its first
-        # statement on: the token is read in a (deferred, lock-free) transaction of its own, so
-        # the write lock covers the endpoint's work only, not this trip and the way back.
-        with session_scope(database, write=False) as reader:
-            return tokens.find_active_token(reader, secret)
-    return tokens.find_active_token(session, secret)
 
 
 async def current_principal(request: Request) -> Principal:

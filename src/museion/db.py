@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+import sqlite3
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
+import psycopg
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import (
@@ -26,7 +30,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import TypeDecorator
+
+from museion.errors import Busy
 
 try:
     import fcntl
@@ -238,6 +245,7 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 20) -> None:
         self.engine = make_engine(url, pool_size=pool_size)
+        self._loop_reader = LoopReader(self.engine)
         # Handed to every session this database opens (Session.info), e.g. the cache's hooks.
         self.info: dict[str, Any] = {}
         self._read = sessionmaker(self.engine, expire_on_commit=False, info=self.info)
@@ -266,8 +274,144 @@ class Database:
         finally:
             session.close()
 
+    async def read_now(
+        self, statement: Executable, parameters: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """The rows of a short read, run on the event loop without a trip to a worker thread
+        (the trip costs a request more CPU than the read): see LoopReader."""
+        return await self._loop_reader.read(statement, parameters)
+
+    async def end_loop(self) -> None:
+        """The running event loop ends (an app's shutdown): close its loop reader's connection
+        there, while the loop can still await it."""
+        await self._loop_reader.end_loop()
+
     def dispose(self) -> None:
+        self._loop_reader.close()
         self.engine.dispose()
+
+
+class LoopReader:
+    """Short reads on the event loop itself: one connection per event loop, outside every
+    request's transaction and in autocommit, so each statement reads what is committed now.
+
+    Only for reads that never wait: a SELECT on PostgreSQL takes no lock that a writer holds,
+    and SQLite's readers in WAL mode never wait for its writer. On PostgreSQL the connection is
+    asynchronous (the loop serves other requests during the round trip); on SQLite the read
+    runs synchronously, which costs the loop microseconds. Statements are compiled once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._compiled: dict[Executable, tuple[str, tuple[str, ...] | None]] = {}
+        self._connections: dict[asyncio.AbstractEventLoop, Any] = {}
+        # A reader dropped without close() (a Database never disposed) still ends its sessions.
+        weakref.finalize(self, _close_all, self._connections)
+        url = engine.url
+        self._sqlite_path = url.database if url.get_backend_name() == "sqlite" else None
+        self._in_memory = self._sqlite_path in (None, "", ":memory:")
+
+    async def read(
+        self, statement: Executable, parameters: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        sql, order = self._compile(statement)
+        values: Any = parameters if order is None else [parameters[name] for name in order]
+        if self._sqlite_path is not None:
+            if self._in_memory:  # another connection would see another database
+                return await run_in_threadpool(self._read_in_pool, statement, parameters)
+            return list(self._sqlite().execute(sql, values).fetchall())
+        return await self._read_postgresql(sql, values)
+
+    def _compile(self, statement: Executable) -> tuple[str, tuple[str, ...] | None]:
+        found = self._compiled.get(statement)
+        if found is None:
+            compiled = statement.compile(dialect=self.engine.dialect)  # type: ignore[attr-defined]
+            order = compiled.positiontup
+            found = (compiled.string, tuple(order) if order is not None else None)
+            self._compiled[statement] = found
+        return found
+
+    def _read_in_pool(
+        self, statement: Executable, parameters: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(statement, dict(parameters))]
+
+    def _sqlite(self) -> sqlite3.Connection:
+        loop = asyncio.get_running_loop()
+        connection = self._connections.get(loop)
+        if connection is None:
+            self._forget_closed_loops()
+            assert self._sqlite_path is not None
+            connection = sqlite3.connect(
+                self._sqlite_path, check_same_thread=False, isolation_level=None
+            )
+            # A reader waits only while SQLite recovers its WAL index, and then briefly.
+            connection.execute("PRAGMA busy_timeout=1000")
+            connection.execute("PRAGMA query_only=ON")
+            connection.execute("PRAGMA mmap_size=268435456")
+            self._connections[loop] = connection
+        return cast(sqlite3.Connection, connection)
+
+    async def _read_postgresql(self, sql: str, values: Any) -> list[tuple[Any, ...]]:
+        for attempt in (1, 2):
+            connection = await self._postgresql()
+            try:
+                cursor = await connection.execute(sql, values)
+                return cast(list[tuple[Any, ...]], await cursor.fetchall())
+            except psycopg.OperationalError:
+                # A dropped connection (database restart): one retry on a new one, then 503.
+                self._connections.pop(asyncio.get_running_loop(), None)
+                broken = connection.broken
+                await connection.close()
+                if attempt == 2 or not broken:
+                    raise Busy("the database connection was lost, try again") from None
+        raise AssertionError("unreachable")
+
+    async def _postgresql(self) -> psycopg.AsyncConnection[Any]:
+        loop = asyncio.get_running_loop()
+        connection = self._connections.get(loop)
+        if connection is None or connection.closed:
+            self._forget_closed_loops()
+            conninfo = self.engine.url.set(drivername="postgresql").render_as_string(
+                hide_password=False
+            )
+            try:
+                connection = await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True, options="-c TimeZone=UTC"
+                )
+            except psycopg.OperationalError:
+                raise Busy("the database is not reachable, try again") from None
+            self._connections[loop] = connection
+        return cast(psycopg.AsyncConnection[Any], connection)
+
+    def _forget_closed_loops(self) -> None:
+        for loop in [loop for loop in self._connections if loop.is_closed()]:
+            _close_now(self._connections.pop(loop))
+
+    async def end_loop(self) -> None:
+        connection = self._connections.pop(asyncio.get_running_loop(), None)
+        if isinstance(connection, psycopg.AsyncConnection):
+            await connection.close()
+        elif connection is not None:
+            _close_now(connection)
+
+    def close(self) -> None:
+        _close_all(self._connections)
+
+
+def _close_all(connections: dict[asyncio.AbstractEventLoop, Any]) -> None:
+    for connection in connections.values():
+        _close_now(connection)
+    connections.clear()
+
+
+def _close_now(connection: Any) -> None:
+    """Close a loop reader's connection from any thread, its loop running or not."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.close()
+    elif not connection.closed:
+        # What AsyncConnection.close does, without awaiting: end the server session.
+        connection.pgconn.finish()
 
 
 @contextmanager

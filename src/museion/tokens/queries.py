@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from museion.db import Database
 from museion.tokens.models import ApiToken, ApiTokenMuseum, ApiTokenPermission
 
 _token = cast(Table, ApiToken.__table__)
@@ -34,14 +36,24 @@ class ActiveToken:
 
 def find_active_token(session: Session, secret_hash: str) -> ActiveToken | None:
     """A live token with its museums and permissions, in one query."""
-    rows = session.execute(_ACTIVE_TOKEN, {"secret_hash": secret_hash}).all()
+    return _active_token(session.execute(_ACTIVE_TOKEN, {"secret_hash": secret_hash}).all())
+
+
+async def read_active_token(database: Database, secret_hash: str) -> ActiveToken | None:
+    """find_active_token on the event loop, outside any transaction (Database.read_now): every
+    request with a token runs it, and a worker thread trip cost more than the read."""
+    return _active_token(await database.read_now(_ACTIVE_TOKEN, {"secret_hash": secret_hash}))
+
+
+def _active_token(rows: Sequence[Sequence[Any]]) -> ActiveToken | None:
+    # Columns of _ACTIVE_TOKEN: id, access, museum_id, permission.
     if not rows:
         return None
     return ActiveToken(
-        id=rows[0].id,
-        access=rows[0].access,
-        museum_ids=sorted({row.museum_id for row in rows if row.museum_id is not None}),
-        permissions=sorted({row.permission for row in rows if row.permission is not None}),
+        id=rows[0][0],
+        access=rows[0][1],
+        museum_ids=sorted({row[2] for row in rows if row[2] is not None}),
+        permissions=sorted({row[3] for row in rows if row[3] is not None}),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from museion.access import GRANTABLE, TOKEN_ACCESS, Access, Permission
 from museion.catalogue.museums import service as museums
+from museion.db import Database
 from museion.errors import NotFound, Unprocessable
 from museion.tokens import queries
 from museion.tokens.models import ApiToken, ApiTokenMuseum, ApiTokenPermission
@@ -81,6 +82,11 @@ def hash_secret(secret: str) -> str:
 def find_active_token(session: Session, secret: str) -> ActiveToken | None:
     """The live token a bearer secret belongs to (None: unknown or revoked)."""
     return queries.find_active_token(session, hash_secret(secret))
+
+
+async def read_active_token(database: Database, secret: str) -> ActiveToken | None:
+    """find_active_token, read on the event loop as committed now (Database.read_now)."""
+    return await queries.read_active_token(database, hash_secret(secret))
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:
