@@ -50,6 +50,8 @@ IDLE_PROBES = 5
 IDLE_MS = 20.0
 DRAIN_TIMEOUT = 120.0
 BALANCE_ATTEMPTS = 6
+# Sent with every request of the run (`--token`): answers to tokens skip the response cache.
+HEADERS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "of its fair share of the connections; needed with --shared-socket, where the first "
         "worker to accept may take nearly all of them",
     )
+    parser.add_argument(
+        "--token",
+        help="send `Authorization: Bearer TOKEN` with every request (e.g. demo-reseller): "
+        "token answers are never served from the response cache",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -167,7 +174,8 @@ def server_env(
 def get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
     """GET from our own server on 127.0.0.1: (status, body), also for 4xx and 5xx answers."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=HEADERS)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return int(response.status), response.read()
     except urllib.error.HTTPError as error:
         return int(error.code), error.read()
@@ -335,6 +343,8 @@ def wrk_command(
     base_url: str, listing: str, concurrency: int, seconds: float, threads: int
 ) -> list[str]:
     command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds:.0f}s", "--timeout", "10s"]
+    for name, value in HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
     return [*command, "--latency", "-s", str(BENCH / "rotate.lua"), base_url, "--", listing]
 
 
@@ -399,7 +409,9 @@ async def _python_load(
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10.0) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, limits=limits, timeout=10.0, headers=HEADERS
+    ) as client:
         deadline = time.perf_counter() + seconds
 
         async def worker(offset: int) -> None:
@@ -464,6 +476,8 @@ def table(results: Sequence[Measurement], base_rps: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.token:
+        HEADERS["Authorization"] = f"Bearer {args.token}"
     if not args.python and shutil.which("wrk") is None:
         print("wrk is not installed: using the Python client, which shares the CPU with the server")
         args.python = True
@@ -521,6 +535,7 @@ def write_json(
         "concurrency": args.concurrency,
         "duration_s": args.duration,
         "cache_seconds": args.cache_seconds,
+        "token": bool(args.token),
         "cache_store": "redis" if args.redis else "database",
         "listening": "shared socket" if args.shared_socket else "socket per worker",
         "rebalanced": args.rebalance,

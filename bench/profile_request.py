@@ -54,11 +54,19 @@ class SqlTimer:
 
 
 async def timed_gets(
-    app: FastAPI, path: str, n: int, profile: cProfile.Profile | None = None, warmup: int = 5
+    app: FastAPI,
+    path: str,
+    n: int,
+    profile: cProfile.Profile | None = None,
+    warmup: int = 5,
+    token: str | None = None,
 ) -> float:
     """Median milliseconds of `n` GETs (after `warmup` ones)."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bench", headers=headers
+    ) as client:
         for _ in range(warmup):
             response = await client.get(path)
             response.raise_for_status()
@@ -81,18 +89,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=50, help="requests to time (default 50)")
     parser.add_argument("--top", type=int, default=25, help="cProfile lines to show")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
+    parser.add_argument("--token", help="send this bearer token (e.g. demo-reseller)")
+    parser.add_argument(
+        "--cache-seconds", type=float, default=0, help="response cache lifetime (default 0: off)"
+    )
     args = parser.parse_args(argv)
     run_in_this_thread()
-    app = create_app(Settings(database_url=args.url))
+    app = create_app(Settings(database_url=args.url, cache_seconds=args.cache_seconds))
     sql = SqlTimer(app.state.database.engine)
-    wall = asyncio.run(timed_gets(app, args.path, args.n))
+    wall = asyncio.run(timed_gets(app, args.path, args.n, token=args.token))
     print(f"{args.path}\n  median {wall:.1f} ms per request (one thread, no profiler)")
     sql.timings.clear()
-    asyncio.run(timed_gets(app, args.path, 1, warmup=0))
+    asyncio.run(timed_gets(app, args.path, 1, warmup=0, token=args.token))
     for elapsed, statement in sql.timings:
         print(f"  {elapsed:7.2f} ms  {statement}")
     profile = cProfile.Profile()
-    asyncio.run(timed_gets(app, args.path, args.n, profile))
+    asyncio.run(timed_gets(app, args.path, args.n, profile, token=args.token))
     stats = pstats.Stats(profile, stream=sys.stdout)
     stats.sort_stats(args.sort).print_stats(args.top)
     return 0

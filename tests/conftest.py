@@ -158,6 +158,9 @@ def suite_settings(database: Database, tmp_path_factory: pytest.TempPathFactory)
         # The shared cache answers from committed rows; per-test transactions are invisible
         # to it. tests/system/test_cache.py tests it on databases of its own.
         cache_seconds=0,
+        # Likewise the pre-rendered dates: tests write content without catalogue_changed and
+        # roll it back, which would leave fragments of content that never was committed.
+        date_fragments=0,
         # Every test client is one address; the hold caps have tests of their own
         # (tests/availability/test_hold_caps.py) and would otherwise limit every hold test.
         hold_max_units=0,

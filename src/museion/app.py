@@ -13,7 +13,9 @@ from starlette.types import ASGIApp
 from museion import __version__
 from museion.auth import get_principal
 from museion.availability.routes import router as availability_router
+from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.routes import router as events_router
+from museion.catalogue.events.schemas import DateFragment
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
@@ -38,6 +40,8 @@ from museion.web import API_PREFIX, RejectNulMiddleware, WholeBodyMiddleware, Wr
 POSTGRES_WRITERS = 8
 # No go~mus request comes near this; anything larger is refused before it is parsed.
 MAX_BODY_BYTES = 1024 * 1024
+# Totals of date lists each process keeps (per filter and window) while content is unchanged.
+DATE_TOTALS = 10_000
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -87,6 +91,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.rate_limiter = limiter
     fallback = fallback_picture(settings.fallback_picture)
     app.state.fallback_picture = fallback.filename
+    app.state.date_fragments = Fragments[DateFragment](settings.date_fragments)
+    app.state.date_totals = Fragments[int](settings.date_fragments and DATE_TOTALS)
 
     install_error_handlers(app)
     if settings.cache_seconds > 0:

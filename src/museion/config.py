@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         description="How long anonymous calendar answers may be served from the shared cache; "
         "changes to dates end them at once. 0 turns the cache off.",
     )
+    date_fragments: int = Field(
+        50_000,
+        ge=0,
+        le=10_000_000,
+        description="How many dates each app process keeps pre-rendered (per locale) for date "
+        "lists; content changes end them at once, seat figures are always live. 0 keeps none.",
+    )
     redis_url: str | None = Field(
         None,
         description="Redis for the shared response cache, e.g. `redis://127.0.0.1:6379/0`; "

@@ -33,6 +33,7 @@ from museion.db import Database, session_scope
 from museion.demo.loader import DemoInstance, load_demo
 from museion.migrations import upgrade
 from museion.system.cache import (
+    GENERATION_ROW,
     CacheStore,
     RedisStore,
     ResponseCacheMiddleware,
@@ -87,7 +88,9 @@ class Instance:
         if isinstance(self.store, RedisStore):
             return int(redis_client().get(self.store.generation_key) or 0)
         with session_scope(self.database, write=False) as session:
-            return session.scalars(select(CacheGeneration.value)).one()
+            return session.scalars(
+                select(CacheGeneration.value).where(CacheGeneration.id == GENERATION_ROW)
+            ).one()
 
     def stored_answers(self) -> int:
         if isinstance(self.store, RedisStore):

@@ -44,7 +44,7 @@ from museion.orders.models import (
     ShownOrder,
 )
 from museion.orders.queries import OrderScope
-from museion.system.cache import catalogue_changed
+from museion.system.cache import seats_changed
 
 # Named by the routes, which may not import models.
 __all__ = ["ShownOrder"]
@@ -456,7 +456,7 @@ def place_order(
     for item, item_id in zip(order.items, item_ids, strict=True):
         item.id = item_id
     if dated:
-        catalogue_changed(session)  # seats of dates changed: cached calendars end on commit
+        seats_changed(session)  # seats of dates changed: cached calendars end on commit
     # The answer is what was just written: no second round of queries to read it back.
     return order
 
@@ -724,7 +724,7 @@ def cancel_order(
     )
     queries.invalidate_barcodes(session, [i.id for i in cancelled], now)
     if any(i.event_booking_id is not None for i in cancelled):
-        catalogue_changed(session)  # seats of dates came back
+        seats_changed(session)  # seats of dates came back
     if order.status == OrderStatus.FINALIZED.value and cancelled:
         _issue_credit_note(session, order, cancelled, issuer, zone, now)
         mail.queue_cancellation(session, order, now)

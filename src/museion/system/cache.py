@@ -7,9 +7,9 @@ never in one process's memory, so every process behind the load balancer shares 
 (DESIGN.md). A stored answer is served only while
 
 - its generation is the current one. Every transaction that changes what a calendar shows
-  (dates, seats, events) calls `catalogue_changed(session)`, which bumps the generation with
-  that transaction's commit (in Redis: right after it), so no answer outlives the data it was
-  built from; and
+  calls `catalogue_changed(session)` (content: dates, events, prices) or `seats_changed(session)`
+  (seats that orders take or give back), which bump the generation with that transaction's
+  commit (in Redis: right after it), so no answer outlives the data it was built from; and
 - it is younger than its lifetime (75-100 % of `cache_seconds`, see LIFETIME_SPREAD), because
   time alone changes answers too: a date that has started is no longer `bookable`, and
   `start_at` defaults to today.
@@ -53,6 +53,9 @@ MAX_BODY = 2 * 1024 * 1024
 # Expired rows are overwritten when their URL comes again; the rest is swept now and then.
 SWEEP_EVERY = 500
 GENERATION_ROW = 1
+# The content generation: bumped by catalogue_changed only, always in the database (readers take
+# it in the statement that reads their page). Pre-rendered date fragments are filed under it.
+CONTENT_ROW = 2
 # The last fifth of an answer's life: the first request then rebuilds it, the others still hit.
 REFRESH_SHARE = 0.2
 # Each answer lives between 75% and 100% of the lifetime. Pages built together (a deploy, a
@@ -60,6 +63,7 @@ REFRESH_SHARE = 0.2
 # holding a worker thread and the GIL for 20-30 ms while the hits of that process wait.
 LIFETIME_SPREAD = 0.25
 PENDING_FLAG = "museion_catalogue_changed"
+CONTENT_FLAG = "museion_content_changed"
 # Where Database.info keeps the bump of a generation that does not live in the database.
 GENERATION_BUMP = "museion_cache_generation_bump"
 # A Redis that does not answer within this is treated as absent: requests go uncached.
@@ -71,6 +75,13 @@ _BUMP = (
     update(_generation)
     .where(_generation.c.id == GENERATION_ROW)
     .values(value=_generation.c.value + 1)
+)
+_BUMP_CONTENT = (
+    update(_generation).where(_generation.c.id == CONTENT_ROW).values(value=_generation.c.value + 1)
+)
+# The current content generation, as a column of a reader's own statement.
+CONTENT_GENERATION = (
+    select(_generation.c.value).where(_generation.c.id == CONTENT_ROW).scalar_subquery()
 )
 _LOOKUP = (
     select(_generation.c.value, _cache.c.body, _cache.c.expires_at)
@@ -89,13 +100,24 @@ _LOOKUP = (
 
 
 def catalogue_changed(session: Session) -> None:
-    """What calendars show changes with this transaction: cached answers end when it commits."""
+    """Content that calendars show (dates, events, prices, texts) changes with this transaction:
+    cached answers and pre-rendered date fragments end when it commits."""
+    seats_changed(session)
+    session.info[CONTENT_FLAG] = True
+
+
+def seats_changed(session: Session) -> None:
+    """Seat figures of dates change with this transaction (an order, a cancellation): cached
+    answers end when it commits; pre-rendered fragments stay (seats are merged in live)."""
     session.connection()  # begins the transaction whose commit or rollback decides
     session.info[PENDING_FLAG] = True
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
+    if session.info.pop(CONTENT_FLAG, False):
+        session.flush()
+        session.execute(_BUMP_CONTENT)
     if GENERATION_BUMP in session.info or not session.info.pop(PENDING_FLAG, False):
         return
     # In the database: the last statement of the transaction that changes the data, so both
@@ -120,6 +142,7 @@ def _bump_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING_FLAG, None)
+    session.info.pop(CONTENT_FLAG, None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, not_, or_, select
 from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.models import (
     BookedSeat,
     DateStatus,
@@ -28,6 +30,7 @@ from museion.catalogue.events.models import (
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
 from museion.db import paginate
+from museion.system.cache import CONTENT_GENERATION
 
 NO_EXHIBITION = -1
 
@@ -185,6 +188,12 @@ def get_event(session: Session, event_id: int, f: EventFilter) -> Event | None:
     return session.scalars(statement).first()
 
 
+def event_exists(session: Session, event_id: int, f: EventFilter) -> bool:
+    """get_event without loading it: whether the caller may see event `event_id`."""
+    statement = select(Event.id).where(Event.id == event_id, *event_conditions(f))
+    return session.scalar(statement) is not None
+
+
 def upcoming_start_times(
     session: Session, event_ids: Sequence[int], channel: Channel, now: datetime, per_event: int
 ) -> dict[int, list[datetime]]:
@@ -290,14 +299,122 @@ def list_dates(
     ).all()
     if not page_ids:
         return int(total), []
+    return int(total), dates_by_id(session, page_ids)
+
+
+def dates_by_id(session: Session, date_ids: Collection[int]) -> list[EventDate]:
+    """Dates with what a date list shows of them (events, categories, places, prices)."""
     dates = session.scalars(
         select(EventDate)
         .join(Event, Event.id == EventDate.event_id)
-        .where(EventDate.id.in_(page_ids))
+        .where(EventDate.id.in_(date_ids))
         .order_by(EventDate.start_at, EventDate.id)
         .options(*DATE_LIST_LOADS)
     ).all()
-    return int(total), list(dates)
+    return list(dates)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDate:
+    """What of a listed date changes without its content changing: its seats, and whether the
+    caller can book it now."""
+
+    id: int
+    bookable: bool
+    seats_min: int
+    seats_max: int
+    seats_taken: int
+    max_per_registration: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatePage:
+    """One page of dates: the total, the live figures of the page's dates in order, and the
+    content generation they were read under (see museion.system.cache.CONTENT_GENERATION)."""
+
+    total: int
+    generation: int
+    dates: list[LiveDate]
+
+
+def date_page(
+    session: Session,
+    q: DateQuery,
+    *,
+    channel: Channel,
+    now: datetime,
+    offset: int,
+    limit: int,
+    totals: Fragments[int] | None = None,
+) -> DatePage:
+    """list_dates without loading the dates: one statement for the page's ids with their live
+    seat figures, bookability and the content generation; then the count, unless `totals`
+    holds it for this generation (a total changes with content only, except by bookability)."""
+    page_ids = (
+        _dates_statement(q, channel, now)
+        .with_only_columns(EventDate.id)
+        .order_by(EventDate.start_at, EventDate.id)
+        .offset(offset)
+        .limit(limit)
+        .correlate(None)
+    )
+    ordered = _ordered_seats(now)
+    rows: Sequence[Any] = session.execute(
+        select(
+            EventDate.id,
+            EventDate.status,
+            EventDate.start_at,
+            EventDate.seats_min,
+            EventDate.seats_max,
+            EventDate.seats_booked + ordered,
+            EventDate.max_per_registration,
+            channel.bookable(),
+            CONTENT_GENERATION,
+        )
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.id.in_(page_ids))
+        .order_by(EventDate.start_at, EventDate.id)
+    ).all()
+    dates = [
+        LiveDate(
+            id=date_id,
+            bookable=bool(
+                sold_here
+                and status == DateStatus.BOOKED.value
+                and start_at > now
+                and taken < seats_max
+            ),
+            seats_min=seats_min,
+            seats_max=seats_max,
+            seats_taken=taken,
+            max_per_registration=per_registration,
+        )
+        for (
+            date_id,
+            status,
+            start_at,
+            seats_min,
+            seats_max,
+            taken,
+            per_registration,
+            sold_here,
+            _generation,
+        ) in rows
+    ]
+    generation = int(rows[0][-1] or 0) if rows else None
+    # Kept totals: not where seats decide (by_bookable), nor without a generation (no rows).
+    keep = totals if q.bookable is None and generation is not None else None
+    key = (repr(q), channel)
+    total = keep.get(generation, key) if keep is not None and generation is not None else None
+    if total is None:
+        counting = _dates_statement(q, channel, now, join_event=False)
+        total = int(
+            session.scalar(counting.with_only_columns(func.count(), maintain_column_froms=True))
+            or 0
+        )
+        if keep is not None and generation is not None:
+            keep.put(generation, key, total)
+    return DatePage(total, generation or 0, dates)
 
 
 def date_start_times(

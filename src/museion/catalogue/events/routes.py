@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
@@ -21,6 +21,7 @@ from museion.catalogue.events.filters import (
     LanguageIds,
     StartAt,
 )
+from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.schemas import (
     CalendarAllEnvelope,
     CalendarAnyEnvelope,
@@ -28,6 +29,7 @@ from museion.catalogue.events.schemas import (
     CategoryOut,
     DateDetailOut,
     DateEnvelope,
+    DateFragment,
     DateOut,
     DatesEnvelope,
     DocumentOut,
@@ -38,6 +40,7 @@ from museion.catalogue.events.schemas import (
     LanguagesEnvelope,
     NamedOut,
     SeatingOut,
+    dates_json,
 )
 from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, EventFilter, TagKind
 from museion.db import SessionDep
@@ -53,6 +56,7 @@ from museion.web import (
 )
 
 router = APIRouter(tags=["events"], route_class=ApiRoute)
+JSON = "application/json"
 
 TAG_ROUTES = {
     TagKind.AGE_GROUP: "age_groups",
@@ -75,6 +79,28 @@ def _date_out(
 ) -> DateOut:
     bookable = service.is_date_bookable(event_date, service.channel_for(principal), now)
     return DateOut.build(event_date, bookable, render)
+
+
+def _dates_answer(
+    request: Request,
+    session: SessionDep,
+    page: service.DatePage,
+    render: Render,
+    pagination: PaginationDep,
+) -> Response:
+    """A page of dates as DatesEnvelope writes it: each date's content from the fragments this
+    process rendered before under the same content generation (rendered now where missing),
+    its seats and bookability live."""
+    fragments: Fragments[DateFragment] = request.app.state.date_fragments
+    found = {d.id: fragments.get(page.generation, (d.id, render)) for d in page.dates}
+    missing = [date_id for date_id, fragment in found.items() if fragment is None]
+    if missing:
+        for event_date in service.dates_by_id(session, missing):
+            fragment = DateFragment.of(event_date, render)
+            fragments.put(page.generation, (event_date.id, render), fragment)
+            found[event_date.id] = fragment
+    written = [f.json(d) for d in page.dates if (f := found.get(d.id)) is not None]
+    return Response(dates_json(written, pagination.meta(page.total)), media_type=JSON)
 
 
 def _dates_envelope(
@@ -255,8 +281,13 @@ for _kind in (TagKind.AUDIENCE, TagKind.AGE_GROUP):
     _one_event_tag_route(_kind, TAG_ROUTES[_kind])
 
 
-@router.get("/events/{event_id}/dates", summary="Dates of one event (one day, or up to 366 days)")
+@router.get(
+    "/events/{event_id}/dates",
+    summary="Dates of one event (one day, or up to 366 days)",
+    response_model=DatesEnvelope,
+)
 def list_event_dates(
+    request: Request,
     event_id: PathId,
     session: SessionDep,
     now: NowDep,
@@ -271,7 +302,7 @@ def list_event_dates(
     start_at: Annotated[ApiDate | None, Query(description="First day, instead of `date`.")] = None,
     end_at: Annotated[ApiDate | None, Query(description="Last day, instead of `date`.")] = None,
     by_bookable: Bookable = None,
-) -> DatesEnvelope:
+) -> Response:
     """The dates of one event on one day (`date`, default today) or from
     `start_at` to `end_at` (at most 366 days)."""
     w = service.event_dates_window(
@@ -284,7 +315,7 @@ def list_event_dates(
         language_ids=language_ids,
         bookable=by_bookable,
     )
-    total, dates = service.event_dates(
+    page = service.event_date_page(
         session,
         principal,
         event_id,
@@ -292,8 +323,9 @@ def list_event_dates(
         now=now,
         offset=pagination.offset,
         limit=pagination.per_page,
+        totals=request.app.state.date_totals,
     )
-    return _dates_envelope(dates, total, principal, render, now, pagination)
+    return _dates_answer(request, session, page, render, pagination)
 
 
 @router.get("/events/{event_id}/dates/{date_id}", summary="Details of one date")
@@ -386,8 +418,10 @@ def _date_query(
     "/dates",
     summary="The global calendar: dates of all events in a time window",
     responses={403: CANCELLED_NEEDS_USER},
+    response_model=DatesEnvelope,
 )
 def list_dates(
+    request: Request,
     session: SessionDep,
     now: NowDep,
     principal: PrincipalDep,
@@ -400,17 +434,23 @@ def list_dates(
     end_at: EndAt = None,
     by_status: ByStatus = DateStatus.BOOKED,
     by_bookable: Bookable = None,
-) -> DatesEnvelope:
+) -> Response:
     """The dates of all events from `start_at` to `end_at` (default: today to the end
     of the month, at most 366 days), with the same filters as `/events`. `by_status=cancelled`
     needs a user token."""
     q, _ = _date_query(
         f, start_at, end_at, settings, principal, by_status, language_ids, by_bookable, now
     )
-    total, dates = service.list_dates(
-        session, principal, q, now=now, offset=pagination.offset, limit=pagination.per_page
+    page = service.date_page(
+        session,
+        principal,
+        q,
+        now=now,
+        offset=pagination.offset,
+        limit=pagination.per_page,
+        totals=request.app.state.date_totals,
     )
-    return _dates_envelope(dates, total, principal, render, now, pagination)
+    return _dates_answer(request, session, page, render, pagination)
 
 
 @router.get(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
@@ -255,6 +256,72 @@ class DateOut(BaseModel):
         return cls.model_construct(**cls.fields_of(event_date, bookable, render))
 
 
+class LiveFigures(Protocol):
+    """What of a listed date is merged into its pre-rendered JSON at read time."""
+
+    @property
+    def bookable(self) -> bool: ...
+    @property
+    def seats_min(self) -> int: ...
+    @property
+    def seats_max(self) -> int: ...
+    @property
+    def seats_taken(self) -> int: ...
+    @property
+    def max_per_registration(self) -> int | None: ...
+
+
+_NO_SEATS = SeatsOut.model_construct(min=0, max=0, booked=0, available=0, max_per_registration=None)
+_BOOKABLE_KEY = b'"bookable":false'
+_SEATS_KEY = b',"seats":'
+
+
+@dataclass(frozen=True, slots=True)
+class DateFragment:
+    """A date's JSON in a list, as DateOut writes it, less what changes without its content
+    changing: `head` + bookable + `middle` + seats + `tail`. Built once per date, locale and
+    content generation; every answer merges in the live figures (LiveFigures)."""
+
+    head: bytes
+    middle: bytes
+    tail: bytes
+
+    @classmethod
+    def of(cls, event_date: EventDate, render: Render) -> DateFragment:
+        fields = DateOut.fields_of(event_date, False, render)
+        fields["seats"] = _NO_SEATS
+        whole = _DATE_OUT.to_json(DateOut.model_construct(**fields))
+        # Keys are written unescaped and every quote inside a string value is escaped, so the
+        # first `"bookable":` and `,"seats":` are the fields themselves (the category, written
+        # before them, has neither key).
+        bookable_at = whole.index(_BOOKABLE_KEY) + len(b'"bookable":')
+        seats_at = whole.index(_SEATS_KEY, bookable_at) + len(_SEATS_KEY)
+        seats_end = whole.index(b"}", seats_at) + 1
+        return cls(
+            head=whole[:bookable_at],
+            middle=whole[bookable_at + len(b"false") : seats_at],
+            tail=whole[seats_end:],
+        )
+
+    def json(self, live: LiveFigures) -> bytes:
+        per_registration = live.max_per_registration
+        seats = b'{"min":%d,"max":%d,"booked":%d,"available":%d,"max_per_registration":%b}' % (
+            live.seats_min,
+            live.seats_max,
+            live.seats_taken,
+            max(live.seats_max - live.seats_taken, 0),
+            b"null" if per_registration is None else b"%d" % per_registration,
+        )
+        return b"".join(
+            (self.head, b"true" if live.bookable else b"false", self.middle, seats, self.tail)
+        )
+
+
+def dates_json(dates: list[bytes], meta: Meta) -> bytes:
+    """DatesEnvelope's JSON around dates written by DateFragment.json."""
+    return b'{"dates":[%b],"meta":%b}' % (b",".join(dates), _META.to_json(meta))
+
+
 class SeatCategoryOut(BaseModel):
     id: int
     title: str
@@ -364,3 +431,7 @@ class CalendarAnyEnvelope(BaseModel):
 
 class CalendarAllEnvelope(BaseModel):
     data: dict[str, list[DateOut]]
+
+
+_DATE_OUT = DateOut.__pydantic_serializer__
+_META = Meta.__pydantic_serializer__

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from museion.access import Access, Principal, limit_to_museums
 from museion.catalogue.events import queries
+from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.models import (
     DateStatus,
     Event,
@@ -22,11 +23,25 @@ from museion.catalogue.events.models import (
     Tag,
     TagKind,
 )
-from museion.catalogue.events.queries import Channel, DateQuery, EventFilter
+from museion.catalogue.events.queries import (
+    Channel,
+    DatePage,
+    DateQuery,
+    EventFilter,
+    LiveDate,
+)
 from museion.errors import Forbidden, NotFound, Unprocessable
 
 # The types the routes name: routes never import models or queries (STYLE.md section 3).
-__all__ = ["DateQuery", "DateStatus", "EventDate", "EventFilter", "TagKind"]
+__all__ = [
+    "DatePage",
+    "DateQuery",
+    "DateStatus",
+    "EventDate",
+    "EventFilter",
+    "LiveDate",
+    "TagKind",
+]
 
 # Every start_at/end_at window (/dates, /calendar, /events/:id/dates and /calendar, the ticket
 # calendar) may cover a year plus a day: go~mus answers such windows today, although the older
@@ -195,6 +210,52 @@ def list_dates(
         session, q, channel=channel_for(principal), now=now, offset=offset, limit=limit
     )
     return total, with_orders(session, dates, now)
+
+
+def date_page(
+    session: Session,
+    principal: Principal,
+    q: DateQuery,
+    *,
+    now: datetime,
+    offset: int,
+    limit: int,
+    totals: Fragments[int] | None = None,
+) -> DatePage:
+    """list_dates as live figures only: the dates' content comes from dates_by_id, or from what
+    the caller rendered of it before under the same content generation."""
+    q = replace(q, events=scoped(principal, q.events))
+    return queries.date_page(
+        session,
+        q,
+        channel=channel_for(principal),
+        now=now,
+        offset=offset,
+        limit=limit,
+        totals=totals,
+    )
+
+
+def event_date_page(
+    session: Session,
+    principal: Principal,
+    event_id: int,
+    q: DateQuery,
+    *,
+    now: datetime,
+    offset: int,
+    limit: int,
+    totals: Fragments[int] | None = None,
+) -> DatePage:
+    if not queries.event_exists(session, event_id, scoped(principal, EventFilter())):
+        raise NotFound(f"event {event_id} not found")
+    q = replace(q, events=EventFilter(event_ids=[event_id]))
+    return date_page(session, principal, q, now=now, offset=offset, limit=limit, totals=totals)
+
+
+def dates_by_id(session: Session, date_ids: Collection[int]) -> list[EventDate]:
+    """The content of listed dates (seat figures not filled in: see date_page)."""
+    return queries.dates_by_id(session, date_ids)
 
 
 def event_dates(
