@@ -103,19 +103,6 @@ def _dates_answer(
     return Response(dates_json(written, pagination.meta(page.total)), media_type=JSON)
 
 
-def _dates_envelope(
-    dates: list[EventDate],
-    total: int,
-    principal: PrincipalDep,
-    render: Render,
-    now: datetime,
-    pagination: PaginationDep,
-) -> DatesEnvelope:
-    return DatesEnvelope(
-        dates=[_date_out(d, principal, render, now) for d in dates], meta=pagination.meta(total)
-    )
-
-
 CANCELLED_NEEDS_USER = {
     "description": "`by_status=cancelled` or `locale[]` (several locales) without a user token."
 }

@@ -202,16 +202,6 @@ def event_detail(
     return EventDetail(event, upcoming.get(event.id, []), dates)
 
 
-def list_dates(
-    session: Session, principal: Principal, q: DateQuery, *, now: datetime, offset: int, limit: int
-) -> tuple[int, list[EventDate]]:
-    q = replace(q, events=scoped(principal, q.events))
-    total, dates = queries.list_dates(
-        session, q, channel=channel_for(principal), now=now, offset=offset, limit=limit
-    )
-    return total, with_orders(session, dates, now)
-
-
 def date_page(
     session: Session,
     principal: Principal,
@@ -222,7 +212,7 @@ def date_page(
     limit: int,
     totals: Fragments[int] | None = None,
 ) -> DatePage:
-    """list_dates as live figures only: the dates' content comes from dates_by_id, or from what
+    """A page of dates as live figures only: the dates' content comes from dates_by_id, or from what
     the caller rendered of it before under the same content generation."""
     q = replace(q, events=scoped(principal, q.events))
     return queries.date_page(
@@ -256,21 +246,6 @@ def event_date_page(
 def dates_by_id(session: Session, date_ids: Collection[int]) -> list[EventDate]:
     """The content of listed dates (seat figures not filled in: see date_page)."""
     return queries.dates_by_id(session, date_ids)
-
-
-def event_dates(
-    session: Session,
-    principal: Principal,
-    event_id: int,
-    q: DateQuery,
-    *,
-    now: datetime,
-    offset: int,
-    limit: int,
-) -> tuple[int, list[EventDate]]:
-    get_event(session, principal, event_id, now)
-    q = replace(q, events=EventFilter(event_ids=[event_id]))
-    return list_dates(session, principal, q, now=now, offset=offset, limit=limit)
 
 
 def get_date(
