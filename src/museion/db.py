@@ -106,6 +106,17 @@ def _refresh_search_text(_mapper: Any, _connection: Any, target: Searchable) -> 
     target.refresh_search_text()
 
 
+# The escape character of contains_pattern (SQLAlchemy's autoescape uses the same).
+LIKE_ESCAPE = "/"
+
+
+def contains_pattern(needle: str) -> str:
+    """A LIKE pattern (escape LIKE_ESCAPE) matching text that contains `needle` literally: what
+    `.contains(needle, autoescape=True)` renders, as a value a bound parameter can carry."""
+    escaped = needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
 def search_pattern(q: str) -> str:
     """The casefolded needle for `search_text.contains(...)`: `q` matches case-insensitively."""
     return q.strip().casefold()

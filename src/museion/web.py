@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Query, Request
@@ -268,38 +268,53 @@ Id = Annotated[Integer, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
+def id_list_parameters(
+    name: str, *, description: str, minimum: int = 1
+) -> tuple[inspect.Parameter, inspect.Parameter]:
+    """The two query parameters of an id filter, `name[]` (Rails form, literal or %5B%5D) and
+    `name`, as keyword-only parameters `<name>_bracket` and `<name>_plain` of a dependency whose
+    signature is built from them (merge them with `merged_ids`)."""
+    item = Annotated[int, Field(ge=minimum, le=MAX_ID)]
+    return (
+        inspect.Parameter(
+            f"{name}_bracket",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                list[item] | None, Query(alias=f"{name}[]", description=description)
+            ],
+        ),
+        inspect.Parameter(
+            f"{name}_plain",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[list[item] | None, Query(alias=name, include_in_schema=False)],
+        ),
+    )
+
+
+def merged_ids(values: dict[str, Any], name: str) -> list[int] | None:
+    """The ids of both forms of `name` in the order given, each once; None when both are absent,
+    so "no filter" differs from "filter by nothing"."""
+    bracket, plain = values[f"{name}_bracket"], values[f"{name}_plain"]
+    if bracket is None and plain is None:
+        return None
+    return list(dict.fromkeys([*(bracket or []), *(plain or [])]))
+
+
 def id_list(
     name: str, *, description: str, minimum: int = 1
 ) -> Callable[..., Awaitable[list[int] | None]]:
-    """A dependency reading `name[]=1&name[]=2` (Rails form, literal or %5B%5D) and `name=1&name=2`.
+    """A dependency reading `name[]=1&name[]=2` and `name=1&name=2` (see id_list_parameters).
 
     Returns None when the parameter is absent, so "no filter" differs from "filter by nothing".
     """
-    item = Annotated[int, Field(ge=minimum, le=MAX_ID)]
 
     async def dependency(**values: list[int] | None) -> list[int] | None:
-        bracket, plain = values["bracket"], values["plain"]
-        if bracket is None and plain is None:
-            return None
-        return list(dict.fromkeys([*(bracket or []), *(plain or [])]))
+        return merged_ids(values, name)
 
     dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            inspect.Parameter(
-                "bracket",
-                inspect.Parameter.KEYWORD_ONLY,
-                default=None,
-                annotation=Annotated[
-                    list[item] | None, Query(alias=f"{name}[]", description=description)
-                ],
-            ),
-            inspect.Parameter(
-                "plain",
-                inspect.Parameter.KEYWORD_ONLY,
-                default=None,
-                annotation=Annotated[list[item] | None, Query(alias=name, include_in_schema=False)],
-            ),
-        ]
+        list(id_list_parameters(name, description=description, minimum=minimum))
     )
     dependency.__name__ = f"{name}_list"
     return dependency

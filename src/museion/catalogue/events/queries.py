@@ -7,9 +7,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy.sql.elements import BindParameter
 
 from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.models import (
@@ -29,7 +42,7 @@ from museion.catalogue.events.models import (
 )
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
-from museion.db import paginate
+from museion.db import LIKE_ESCAPE, contains_pattern, paginate
 from museion.system.cache import CONTENT_GENERATION
 
 NO_EXHIBITION = -1
@@ -59,36 +72,78 @@ class Channel:
         return or_(*(getattr(Event, name).is_(True) for name in self.columns))
 
 
-def event_conditions(f: EventFilter) -> list[ColumnElement[bool]]:
+def event_conditions(f: EventFilter, *, bound: bool = False) -> list[ColumnElement[bool]]:
+    """The conditions of filter `f` on Event. `bound=True` writes every filter value as a named
+    bound parameter instead (their values: filter_values), so that one statement built for a
+    shape of filters (filter_shape) serves every request of that shape."""
     conditions: list[ColumnElement[bool]] = []
+    values = filter_values(f)
+
+    def value(name: str) -> Any:
+        return bindparam(name, expanding=name != "search") if bound else values[name]
+
     if f.museum_ids is not None:
-        conditions.append(Event.museum_id.in_(f.museum_ids))
+        conditions.append(Event.museum_id.in_(value("museum_ids")))
     if f.exhibition_ids is not None:
-        conditions.append(_exhibition_condition(f.exhibition_ids))
+        conditions.append(_exhibition_condition(f.exhibition_ids, value("exhibition_ids")))
     if f.event_ids is not None:
-        conditions.append(Event.id.in_(f.event_ids))
+        conditions.append(Event.id.in_(value("event_ids")))
     if f.category_ids is not None:
-        conditions.append(Event.category_id.in_(f.category_ids))
+        conditions.append(Event.category_id.in_(value("category_ids")))
     if f.categories is not None:
-        by_name = select(EventCategory.id).where(EventCategory.filtername.in_(f.categories))
+        by_name = select(EventCategory.id).where(EventCategory.filtername.in_(value("categories")))
         conditions.append(Event.category_id.in_(by_name))
-    for kind, ids in f.tag_ids.items():
+    for kind in f.tag_ids:
         tagged = (
             select(EventTag.event_id)
             .join(Tag, Tag.id == EventTag.tag_id)
-            .where(Tag.kind == kind.value, EventTag.tag_id.in_(ids))
+            .where(Tag.kind == kind.value, EventTag.tag_id.in_(value(f"tag_{kind.value}")))
         )
         conditions.append(Event.id.in_(tagged))
     if f.featured is not None:
         conditions.append(Event.featured.is_(f.featured))
     if f.search:
-        conditions.append(Event.search_text.contains(f.search, autoescape=True))
+        conditions.append(Event.search_text.like(value("search"), escape=LIKE_ESCAPE))
     return conditions
 
 
-def _exhibition_condition(ids: Sequence[int]) -> ColumnElement[bool]:
-    real = [i for i in ids if i != NO_EXHIBITION]
-    parts: list[ColumnElement[bool]] = [Event.exhibition_id.in_(real)] if real else []
+def filter_shape(f: EventFilter) -> tuple[Any, ...]:
+    """What decides the statement of filter `f` (which filters are set), not its values."""
+    exhibitions = f.exhibition_ids
+    return (
+        f.museum_ids is not None,
+        None
+        if exhibitions is None
+        else (any(i != NO_EXHIBITION for i in exhibitions), NO_EXHIBITION in exhibitions),
+        f.event_ids is not None,
+        f.category_ids is not None,
+        f.categories is not None,
+        tuple(sorted(kind.value for kind in f.tag_ids)),
+        f.featured,
+        bool(f.search),
+    )
+
+
+def filter_values(f: EventFilter) -> dict[str, Any]:
+    """The values of filter `f` under the names `event_conditions(bound=True)` gives them."""
+    values: dict[str, Any] = {}
+    for name in ("museum_ids", "event_ids", "category_ids", "categories"):
+        if (chosen := getattr(f, name)) is not None:
+            values[name] = list(chosen)
+    if f.exhibition_ids is not None:
+        values["exhibition_ids"] = [i for i in f.exhibition_ids if i != NO_EXHIBITION]
+    for kind, ids in f.tag_ids.items():
+        values[f"tag_{kind.value}"] = list(ids)
+    if f.search:
+        values["search"] = contains_pattern(f.search)
+    return values
+
+
+def _exhibition_condition(ids: Sequence[int], real: Any) -> ColumnElement[bool]:
+    """Events of exhibitions `real` (the ids of `ids` but -1, or their bound parameter), and of
+    no exhibition where `ids` holds -1."""
+    has_real = any(i != NO_EXHIBITION for i in ids)
+    parts: list[ColumnElement[bool]] = [Event.exhibition_id.in_(real)] if has_real else []
     if NO_EXHIBITION in ids:
         parts.append(Event.exhibition_id.is_(None))
     return or_(*parts) if parts else false()
@@ -235,17 +290,26 @@ class DateQuery:
 
 
 def _dates_statement(
-    q: DateQuery, channel: Channel, now: datetime, *, join_event: bool = True
+    q: DateQuery,
+    channel: Channel,
+    now: datetime | BindParameter[datetime],
+    *,
+    join_event: bool = True,
+    bound: bool = False,
 ) -> Select[EventDate]:
-    """`join_event=False` leaves the event out where no condition needs it (counting)."""
-    statement = select(EventDate).where(EventDate.start_at >= q.start, EventDate.start_at < q.end)
-    conditions = event_conditions(q.events)
+    """`join_event=False` leaves the event out where no condition needs it (counting).
+    `bound=True`: every value a bound parameter (see _date_page_statements)."""
+    start: Any = bindparam("start", type_=EventDate.start_at.type) if bound else q.start
+    end: Any = bindparam("end", type_=EventDate.start_at.type) if bound else q.end
+    statement = select(EventDate).where(EventDate.start_at >= start, EventDate.start_at < end)
+    conditions = event_conditions(q.events, bound=bound)
     if join_event or conditions or q.bookable is not None:
         statement = statement.join(Event, Event.id == EventDate.event_id).where(*conditions)
     if q.status is not None:
         statement = statement.where(EventDate.status == q.status.value)
     if q.language_ids is not None:
-        statement = statement.where(EventDate.language_id.in_(q.language_ids))
+        languages = bindparam("language_ids", expanding=True) if bound else q.language_ids
+        statement = statement.where(EventDate.language_id.in_(languages))
     return statement.where(*_with_bookable(date_bookable(channel, now), q.bookable))
 
 
@@ -337,6 +401,56 @@ class DatePage:
     dates: list[LiveDate]
 
 
+# The statements of date_page per shape of query (see _page_shape): building a statement and its
+# cache key costs more than running it. Bounded: the shapes a client can send are many.
+_PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[Select[Any], Select[Any]]] = {}
+_PAGE_SHAPES = 1024
+
+
+def _page_shape(q: DateQuery, channel: Channel) -> tuple[Any, ...]:
+    return (filter_shape(q.events), q.status, q.language_ids is not None, q.bookable, channel)
+
+
+def _date_page_statements(q: DateQuery, channel: Channel) -> tuple[Select[Any], Select[Any]]:
+    """(the page statement, the count statement) for the shape of `q`, every value bound: the
+    filters (filter_values), `start`, `end`, `now`, `language_ids`, `offset` and `limit`."""
+    shape = _page_shape(q, channel)
+    found = _PAGE_STATEMENTS.get(shape)
+    if found is not None:
+        return found
+    now = bindparam("now", type_=EventDate.start_at.type)
+    page_ids = (
+        _dates_statement(q, channel, now, bound=True)
+        .with_only_columns(EventDate.id)
+        .order_by(EventDate.start_at, EventDate.id)
+        .offset(bindparam("offset", type_=Integer()))
+        .limit(bindparam("limit", type_=Integer()))
+        .correlate(None)
+    )
+    page = (
+        select(
+            EventDate.id,
+            EventDate.status,
+            EventDate.start_at,
+            EventDate.seats_min,
+            EventDate.seats_max,
+            EventDate.seats_booked + _ordered_seats(now),
+            EventDate.max_per_registration,
+            channel.bookable(),
+            CONTENT_GENERATION,
+        )
+        .join(Event, Event.id == EventDate.event_id)
+        .where(EventDate.id.in_(page_ids))
+        .order_by(EventDate.start_at, EventDate.id)
+    )
+    counting = _dates_statement(q, channel, now, join_event=False, bound=True)
+    count = counting.with_only_columns(func.count(), maintain_column_froms=True)
+    if len(_PAGE_STATEMENTS) >= _PAGE_SHAPES:
+        _PAGE_STATEMENTS.clear()
+    found = _PAGE_STATEMENTS[shape] = (page, count)
+    return found
+
+
 def date_page(
     session: Session,
     q: DateQuery,
@@ -350,31 +464,18 @@ def date_page(
     """list_dates without loading the dates: one statement for the page's ids with their live
     seat figures, bookability and the content generation; then the count, unless `totals`
     holds it for this generation (a total changes with content only, except by bookability)."""
-    page_ids = (
-        _dates_statement(q, channel, now)
-        .with_only_columns(EventDate.id)
-        .order_by(EventDate.start_at, EventDate.id)
-        .offset(offset)
-        .limit(limit)
-        .correlate(None)
-    )
-    ordered = _ordered_seats(now)
-    rows: Sequence[Any] = session.execute(
-        select(
-            EventDate.id,
-            EventDate.status,
-            EventDate.start_at,
-            EventDate.seats_min,
-            EventDate.seats_max,
-            EventDate.seats_booked + ordered,
-            EventDate.max_per_registration,
-            channel.bookable(),
-            CONTENT_GENERATION,
-        )
-        .join(Event, Event.id == EventDate.event_id)
-        .where(EventDate.id.in_(page_ids))
-        .order_by(EventDate.start_at, EventDate.id)
-    ).all()
+    page, count = _date_page_statements(q, channel)
+    values = {
+        **filter_values(q.events),
+        "start": q.start,
+        "end": q.end,
+        "now": now,
+        "offset": offset,
+        "limit": limit,
+    }
+    if q.language_ids is not None:
+        values["language_ids"] = list(q.language_ids)
+    rows: Sequence[Any] = session.execute(page, values).all()
     dates = [
         LiveDate(
             id=date_id,
@@ -407,11 +508,7 @@ def date_page(
     key = (repr(q), channel)
     total = keep.get(generation, key) if keep is not None and generation is not None else None
     if total is None:
-        counting = _dates_statement(q, channel, now, join_event=False)
-        total = int(
-            session.scalar(counting.with_only_columns(func.count(), maintain_column_froms=True))
-            or 0
-        )
+        total = int(session.scalar(count, values) or 0)
         if keep is not None and generation is not None:
             keep.put(generation, key, total)
     return DatePage(total, generation or 0, dates)
