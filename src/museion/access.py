@@ -63,6 +63,14 @@ class Principal:
     def whoami_access(self) -> str:
         return Access.USER.value if self.access is Access.ENTRY else self.access.value
 
+    @property
+    def view(self) -> str:
+        """All that answers may depend on (access, museums, permissions), not which token it is:
+        callers with the same view get the same answers (the response cache's key)."""
+        museums = "*" if self.museum_ids is None else ",".join(map(str, sorted(self.museum_ids)))
+        permissions = ",".join(sorted(p.value for p in self.permissions))
+        return f"{self.access.value}|{museums}|{permissions}"
+
     def may_see_museum(self, museum_id: int) -> bool:
         return self.museum_ids is None or museum_id in self.museum_ids
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.types import ASGIApp
 
 from museion import __version__
-from museion.auth import get_principal
+from museion.auth import cache_view, get_principal
 from museion.availability.routes import router as availability_router
 from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.routes import router as events_router
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             store=cache,
             seconds=settings.cache_seconds,
             zone=settings.zone,
+            view_of=cache_view,
         )
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.types import Scope
 
 from museion.access import KNOWN_PERMISSIONS, PUBLIC, Access, Permission, Principal
 from museion.db import Database
@@ -30,9 +31,24 @@ async def get_principal(request: Request) -> Principal:
 
     The API router runs this for every request, before the endpoint's own dependencies, and
     keeps the result on the request: endpoints read it with PrincipalDep."""
-    principal = await _resolve(request)
-    request.state.principal = principal
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):  # not found out before (cache_view)
+        principal = await _resolve(request)
+        request.state.principal = principal
     return principal
+
+
+async def cache_view(scope: Scope) -> bytes | None:
+    """The view a request with a token is cached under (museion.system.cache): what of the
+    caller decides a calendar answer. None for a token that is not valid (the app answers 401).
+    The principal found is kept on the request: get_principal does not look it up again."""
+    request = Request(scope)
+    try:
+        principal = await _resolve(request)
+    except Unauthorized:
+        return None
+    request.state.principal = principal
+    return principal.view.encode()
 
 
 async def _resolve(request: Request) -> Principal:

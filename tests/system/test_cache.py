@@ -1,4 +1,4 @@
-"""The shared response cache of anonymous calendar reads (museion.system.cache).
+"""The shared response cache of calendar reads (museion.system.cache).
 
 Each test has a database of its own with committed demo data: the cache reads and writes
 through its own connections, so it cannot see the rolled-back transactions other tests use.
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
@@ -27,7 +28,8 @@ from sqlalchemy.orm import Session
 from starlette.types import Receive, Scope, Send
 
 from museion.app import create_app
-from museion.catalogue.events.models import EventDate
+from museion.auth import cache_view
+from museion.catalogue.events.models import Event, EventDate
 from museion.config import Settings
 from museion.db import Database, session_scope
 from museion.demo.loader import DemoInstance, load_demo
@@ -42,6 +44,7 @@ from museion.system.cache import (
 )
 from museion.system.models import CacheGeneration, ResponseCache
 from tests.conftest import ZONE, bearer, demo_today
+from tests.orders.factories import event_item, make_token, order_body
 
 LIFETIME = 10.0
 # Two weeks of demo dates: enough for two pages on any day (the default window ends with the
@@ -184,19 +187,186 @@ def test_every_app_process_shares_the_cache(instance: Instance) -> None:
     assert served.content == stored.content
 
 
-def test_token_requests_errors_and_other_paths_are_never_cached(instance: Instance) -> None:
+def test_errors_and_other_paths_are_never_cached(instance: Instance) -> None:
     with instance.client() as client:
         for _ in range(2):
-            with_token = client.get(DATES, headers=bearer("demo-reseller"))
             missing = client.get("/api/v4/events/999999")
             museums = client.get("/api/v4/museums")
-            assert "x-museion-cache" not in with_token.headers
             assert missing.status_code == 404
             assert missing.headers["x-museion-cache"] == "miss"
             assert "x-museion-cache" not in museums.headers
-        revoked = client.get(DATES, headers=bearer("no-such-token"))
-    assert revoked.status_code == 401
+            bad = client.get(f"{DATES}&by_museum_ids[]=x", headers=bearer("demo-reseller"))
+            assert bad.status_code == 422
+            assert bad.headers["x-museion-cache"] == "miss"
     assert instance.stored_answers() == 0
+
+
+def test_token_reads_are_cached_per_view_and_a_revoked_token_gets_its_401(
+    instance: Instance,
+) -> None:
+    with instance.client() as client:
+        first = client.get(DATES, headers=bearer("demo-reseller"))
+        again = client.get(DATES, headers=bearer("demo-reseller"))
+        anonymous = client.get(DATES)
+        unknown = client.get(DATES, headers=bearer("no-such-token"))
+        malformed = client.get(DATES, headers={"Authorization": "Basic abc"})
+    assert (first.headers["x-museion-cache"], again.headers["x-museion-cache"]) == ("miss", "hit")
+    assert again.content == first.content
+    # The public view is another one (page sizes, sales channel): built for itself.
+    assert anonymous.headers["x-museion-cache"] == "miss"
+    assert (unknown.status_code, malformed.status_code) == (401, 401)
+
+
+def test_a_museum_limited_token_never_gets_another_views_cached_page(instance: Instance) -> None:
+    with session_scope(instance.database) as session:
+        museum_ids = sorted(
+            set(session.scalars(select(Event.museum_id).join(EventDate).distinct()))
+        )
+        limited = make_token(session, "reseller", museum_ids=[museum_ids[0]])
+        same_view = make_token(session, "reseller", museum_ids=[museum_ids[0]])
+        other_museum = make_token(session, "reseller", museum_ids=[museum_ids[1]])
+    url = DATES.replace("per_page=5", "per_page=100")
+    with instance.client() as client:
+        everything = client.get(url, headers=bearer("demo-reseller"))
+        mine = client.get(url, headers=bearer(limited))
+        shared = client.get(url, headers=bearer(same_view))
+        theirs = client.get(url, headers=bearer(other_museum))
+    assert everything.headers["x-museion-cache"] == "miss"
+    assert mine.headers["x-museion-cache"] == "miss"  # not the unlimited token's answer
+    assert shared.headers["x-museion-cache"] == "hit"  # the same access and museums
+    assert shared.content == mine.content
+    assert theirs.headers["x-museion-cache"] == "miss"
+    museums_of = {
+        date["id"]: date["museum_id"] for date in everything.json()["dates"]
+    }  # every date, both museums
+    assert {museums_of[d["id"]] for d in mine.json()["dates"]} == {museum_ids[0]}
+    assert {museums_of[d["id"]] for d in theirs.json()["dates"]} == {museum_ids[1]}
+
+
+def bookable_dates_of_two_events(client: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A bookable date of each of two events, with seats left."""
+    url = DATES.replace("per_page=5", "per_page=100")
+    found: dict[int, dict[str, Any]] = {}
+    for date in client.get(url, headers=bearer("demo-reseller")).json()["dates"]:
+        if date["bookable"] and date["seats"]["available"] >= 2:
+            found.setdefault(date["event_id"], date)
+    a, b, *_ = found.values()
+    return a, b
+
+
+def event_page(date: dict[str, Any]) -> str:
+    start = demo_today()
+    return (
+        f"/api/v4/events/{date['event_id']}/dates"
+        f"?start_at={start}&end_at={start + timedelta(days=14)}&per_page=100"
+    )
+
+
+def seats_of(page: httpx.Response, date_id: int) -> dict[str, Any]:
+    [date] = [d for d in page.json()["dates"] if d["id"] == date_id]
+    return cast(dict[str, Any], date["seats"])
+
+
+def test_an_order_ends_the_cached_pages_of_its_event_only(instance: Instance) -> None:
+    reseller = bearer("demo-reseller")
+    with instance.client() as client:
+        a, b = bookable_dates_of_two_events(client)
+        only_b = f"{DATES}&by_event_ids[]={b['event_id']}"
+        for url in (event_page(a), event_page(b), only_b, "/api/v4/calendar"):
+            client.get(url, headers=reseller)
+        before = client.get(event_page(a), headers=reseller)
+        assert before.headers["x-museion-cache"] == "hit"
+        ordered = client.post(
+            "/api/v4/orders", json=order_body(event_item(a["id"], 2)), headers=reseller
+        )
+        assert ordered.status_code == 201, ordered.text
+        page_a = client.get(event_page(a), headers=reseller)
+        page_b = client.get(event_page(b), headers=reseller)
+        dates_of_b = client.get(only_b, headers=reseller)
+        calendar = client.get("/api/v4/calendar", headers=reseller)
+    # The page holding A shows the new seats at once; B's pages stay cached.
+    assert page_a.headers["x-museion-cache"] == "miss"
+    assert seats_of(page_a, a["id"])["booked"] == seats_of(before, a["id"])["booked"] + 2
+    assert seats_of(page_a, a["id"])["available"] == seats_of(before, a["id"])["available"] - 2
+    assert page_b.headers["x-museion-cache"] == "hit"
+    assert dates_of_b.headers["x-museion-cache"] == "hit"
+    # A calendar weighs the seats of every date it covers: any order ends it.
+    assert calendar.headers["x-museion-cache"] == "miss"
+
+
+def test_a_cancellation_ends_the_cached_pages_of_its_event(instance: Instance) -> None:
+    reseller = bearer("demo-reseller")
+    with instance.client() as client:
+        a, b = bookable_dates_of_two_events(client)
+        created = client.post(
+            "/api/v4/orders", json=order_body(event_item(a["id"], 2)), headers=reseller
+        ).json()["order"]
+        booked = seats_of(client.get(event_page(a), headers=reseller), a["id"])["booked"]
+        client.get(event_page(b), headers=reseller)
+        cancelled = client.post(f"/api/v4/orders/{created['id']}/cancellations", headers=reseller)
+        assert cancelled.status_code == 200, cancelled.text
+        page_a = client.get(event_page(a), headers=reseller)
+        page_b = client.get(event_page(b), headers=reseller)
+    assert page_a.headers["x-museion-cache"] == "miss"
+    assert seats_of(page_a, a["id"])["booked"] == booked - 2
+    assert page_b.headers["x-museion-cache"] == "hit"
+
+
+def test_a_content_change_ends_every_cached_page_and_fragment(instance: Instance) -> None:
+    reseller = bearer("demo-reseller")
+    with instance.client() as client:
+        a, b = bookable_dates_of_two_events(client)
+        client.get(event_page(a), headers=reseller)
+        before = client.get(event_page(b), headers=reseller)
+        with session_scope(instance.database) as session:
+            session.execute(update(EventDate).where(EventDate.id == b["id"]).values(seats_max=999))
+            session.execute(
+                update(Event)
+                .where(Event.id == b["event_id"])
+                .values(title={"de": "Neuer Titel", "en": "New title"})
+            )
+            catalogue_changed(session)
+        page_a = client.get(event_page(a), headers=reseller)
+        page_b = client.get(event_page(b), headers=reseller)
+    assert (page_a.headers["x-museion-cache"], page_b.headers["x-museion-cache"]) == (
+        "miss",
+        "miss",
+    )
+    # Pre-rendered content (the title) and live figures (seats) both show the change.
+    assert {d["title"] for d in before.json()["dates"]} != {"Neuer Titel"}
+    assert {d["title"] for d in page_b.json()["dates"]} == {"Neuer Titel"}
+    assert seats_of(page_b, b["id"])["max"] == 999
+
+
+def test_without_the_cache_seats_are_live_and_content_follows_its_generation(
+    instance: Instance,
+) -> None:
+    settings = instance.settings.model_copy(update={"cache_seconds": 0})
+    reseller = bearer("demo-reseller")
+    with TestClient(create_app(settings, instance.database)) as client:
+        a, _b = bookable_dates_of_two_events(client)
+        before = client.get(event_page(a), headers=reseller)
+        assert "x-museion-cache" not in before.headers
+        ordered = client.post(
+            "/api/v4/orders", json=order_body(event_item(a["id"], 1)), headers=reseller
+        )
+        assert ordered.status_code == 201, ordered.text
+        after_order = client.get(event_page(a), headers=reseller)
+        with session_scope(instance.database) as session:
+            session.execute(
+                update(Event).where(Event.id == a["event_id"]).values(title={"de": "Umbenannt"})
+            )
+        unannounced = client.get(event_page(a), headers=reseller)
+        with session_scope(instance.database) as session:
+            catalogue_changed(session)
+        announced = client.get(event_page(a), headers=reseller)
+    # Seats come from the database on every read (no content change announced).
+    assert seats_of(after_order, a["id"])["booked"] == seats_of(before, a["id"])["booked"] + 1
+    # Content is rendered once per content generation: a change shows once it is announced.
+    assert {d["title"] for d in unannounced.json()["dates"]} == {
+        d["title"] for d in before.json()["dates"]
+    }
+    assert {d["title"] for d in announced.json()["dates"]} == {"Umbenannt"}
 
 
 def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> None:
@@ -267,7 +437,11 @@ def test_concurrent_misses_of_one_answer_build_it_once(instance: Instance) -> No
         await send({"type": "http.response.body", "body": body})
 
     cache = ResponseCacheMiddleware(
-        slow_calendar, store=instance.store, seconds=LIFETIME, zone=ZoneInfo(ZONE)
+        slow_calendar,
+        store=instance.store,
+        seconds=LIFETIME,
+        zone=ZoneInfo(ZONE),
+        view_of=cache_view,
     )
 
     async def fire() -> list[httpx.Response]:
@@ -306,7 +480,11 @@ def test_answers_built_together_do_not_all_expire_together() -> None:
         raise AssertionError("not called")
 
     cache = ResponseCacheMiddleware(
-        never, store=RedisStore("redis://unused", prefix="x:"), seconds=30, zone=ZoneInfo(ZONE)
+        never,
+        store=RedisStore("redis://unused", prefix="x:"),
+        seconds=30,
+        zone=ZoneInfo(ZONE),
+        view_of=cache_view,
     )
     lifetimes = [cache._lifetime() for _ in range(200)]
     assert all(30 * 0.75 <= lifetime <= 30 for lifetime in lifetimes)

@@ -456,7 +456,8 @@ def place_order(
     for item, item_id in zip(order.items, item_ids, strict=True):
         item.id = item_id
     if dated:
-        seats_changed(session)  # seats of dates changed: cached calendars end on commit
+        # Seats of these events' dates changed: their cached pages end on commit.
+        seats_changed(session, {item.event_date.event_id for item in dated})
     # The answer is what was just written: no second round of queries to read it back.
     return order
 
@@ -724,7 +725,11 @@ def cancel_order(
     )
     queries.invalidate_barcodes(session, [i.id for i in cancelled], now)
     if any(i.event_booking_id is not None for i in cancelled):
-        seats_changed(session)  # seats of dates came back
+        # Seats of these events' dates came back.
+        seats_changed(
+            session,
+            {i.event_id for i in cancelled if i.event_booking_id and i.event_id is not None},
+        )
     if order.status == OrderStatus.FINALIZED.value and cancelled:
         _issue_credit_note(session, order, cancelled, issuer, zone, now)
         mail.queue_cancellation(session, order, now)

@@ -26,8 +26,18 @@ class CacheGeneration(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+class EventSeatVersion(Base):
+    """How often the seats of an event's dates changed (orders, cancellations): a cached date page
+    holds the versions of its events and is valid while they stand (museion.system.cache)."""
+
+    __tablename__ = "event_seat_version"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
 class ResponseCache(Base):
-    """Cached JSON answers of anonymous calendar reads, shared by every app process."""
+    """Cached JSON answers of calendar reads, shared by every app process."""
 
     __tablename__ = "response_cache"
 

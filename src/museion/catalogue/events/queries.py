@@ -149,7 +149,7 @@ def _exhibition_condition(ids: Sequence[int], real: Any) -> ColumnElement[bool]:
     return or_(*parts) if parts else false()
 
 
-def _ordered_seats(now: datetime) -> ScalarSelect[int]:
+def _ordered_seats(now: datetime | BindParameter[datetime]) -> ScalarSelect[int]:
     """Seats of the live bookings of the date in the outer query (a correlated subquery)."""
     return (
         select(func.coalesce(func.sum(EventBooking.quantity), 0))
@@ -158,7 +158,7 @@ def _ordered_seats(now: datetime) -> ScalarSelect[int]:
     )
 
 
-def date_bookable(channel: Channel, now: datetime) -> ColumnElement[bool]:
+def date_bookable(channel: Channel, now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Booked (not cancelled), still ahead, seats left, and sold on the caller's channel."""
     return and_(
         EventDate.status == DateStatus.BOOKED.value,
@@ -384,6 +384,7 @@ class LiveDate:
     caller can book it now."""
 
     id: int
+    event_id: int
     bookable: bool
     seats_min: int
     seats_max: int
@@ -418,7 +419,7 @@ def _date_page_statements(q: DateQuery, channel: Channel) -> tuple[Select[Any], 
     found = _PAGE_STATEMENTS.get(shape)
     if found is not None:
         return found
-    now = bindparam("now", type_=EventDate.start_at.type)
+    now: BindParameter[datetime] = bindparam("now", type_=EventDate.start_at.type)
     page_ids = (
         _dates_statement(q, channel, now, bound=True)
         .with_only_columns(EventDate.id)
@@ -430,6 +431,7 @@ def _date_page_statements(q: DateQuery, channel: Channel) -> tuple[Select[Any], 
     page = (
         select(
             EventDate.id,
+            EventDate.event_id,
             EventDate.status,
             EventDate.start_at,
             EventDate.seats_min,
@@ -447,8 +449,9 @@ def _date_page_statements(q: DateQuery, channel: Channel) -> tuple[Select[Any], 
     count = counting.with_only_columns(func.count(), maintain_column_froms=True)
     if len(_PAGE_STATEMENTS) >= _PAGE_SHAPES:
         _PAGE_STATEMENTS.clear()
-    found = _PAGE_STATEMENTS[shape] = (page, count)
-    return found
+    built: tuple[Select[Any], Select[Any]] = (page, count)
+    _PAGE_STATEMENTS[shape] = built
+    return built
 
 
 def date_page(
@@ -479,6 +482,7 @@ def date_page(
     dates = [
         LiveDate(
             id=date_id,
+            event_id=event_id,
             bookable=bool(
                 sold_here
                 and status == DateStatus.BOOKED.value
@@ -492,6 +496,7 @@ def date_page(
         )
         for (
             date_id,
+            event_id,
             status,
             start_at,
             seats_min,

@@ -44,6 +44,7 @@ from museion.catalogue.events.schemas import (
 )
 from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, EventFilter, TagKind
 from museion.db import SessionDep
+from museion.system.cache import PAGE_EVENTS
 from museion.web import (
     ApiDate,
     ApiRoute,
@@ -87,10 +88,17 @@ def _dates_answer(
     page: service.DatePage,
     render: Render,
     pagination: PaginationDep,
+    seats_of: list[int] | None,
 ) -> Response:
     """A page of dates as DatesEnvelope writes it: each date's content from the fragments this
     process rendered before under the same content generation (rendered now where missing),
-    its seats and bookability live."""
+    its seats and bookability live.
+
+    `seats_of`: the events whose seats the page depends on (those of its dates; None: the seats
+    of every date the filters select, as with `by_bookable`). The response cache keeps the
+    page while their seat versions stand (museion.system.cache)."""
+    if seats_of is not None:
+        setattr(request.state, PAGE_EVENTS, seats_of)
     fragments: Fragments[DateFragment] = request.app.state.date_fragments
     found = {d.id: fragments.get(page.generation, (d.id, render)) for d in page.dates}
     missing = [date_id for date_id, fragment in found.items() if fragment is None]
@@ -312,7 +320,8 @@ def list_event_dates(
         limit=pagination.per_page,
         totals=request.app.state.date_totals,
     )
-    return _dates_answer(request, session, page, render, pagination)
+    # by_bookable or not: only this event's seats decide the page.
+    return _dates_answer(request, session, page, render, pagination, [event_id])
 
 
 @router.get("/events/{event_id}/dates/{date_id}", summary="Details of one date")
@@ -437,7 +446,9 @@ def list_dates(
         limit=pagination.per_page,
         totals=request.app.state.date_totals,
     )
-    return _dates_answer(request, session, page, render, pagination)
+    # Without by_bookable, seats decide only the figures of the page's own dates.
+    seats_of = None if by_bookable is not None else sorted({d.event_id for d in page.dates})
+    return _dates_answer(request, session, page, render, pagination, seats_of)
 
 
 @router.get(
