@@ -16,6 +16,8 @@ gets museion's error body (errors.ErrorOut) instead of FastAPI's `HTTPValidation
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -150,6 +152,7 @@ def _complete(schema: dict[str, Any], prefix: str, routes: list[BaseRoute]) -> d
 
 
 def _describe(operation: dict[str, Any], route: APIRoute, limited: bool) -> None:
+    _add_own_parameters(operation, route.dependant)
     required = _requirement(route.dependant)
     kinds = required.allowed if required else tuple(KIND_NAMES)
     names = ", ".join(KIND_NAMES[kind] for kind in KIND_NAMES if kind in kinds)
@@ -189,6 +192,39 @@ def _errors(route: APIRoute, required: Required | None, limited: bool) -> dict[i
         errors[429] = ERRORS[429]
     errors[503] = ERRORS[503]
     return errors
+
+
+def _add_own_parameters(operation: dict[str, Any], dependant: Dependant) -> None:
+    """Query parameters a dependency reads itself (`openapi_parameters` on it: inspect
+    Parameters as FastAPI would take them) are listed where FastAPI would list them: after the
+    parameters of the dependencies that use it (after `q`, where there is one)."""
+    found = [
+        d.call.openapi_parameters  # type: ignore[union-attr]
+        for d in _dependants(dependant)
+        if hasattr(d.call, "openapi_parameters")
+    ]
+    if not found:
+        return
+    listed: list[dict[str, Any]] = operation.setdefault("parameters", [])
+    names = [parameter.get("name") for parameter in listed]
+    at = names.index("q") + 1 if "q" in names else len(listed)
+    for parameters in found:
+        documented = _as_openapi(tuple(parameters))
+        listed[at:at] = documented
+        at += len(documented)
+
+
+@functools.cache
+def _as_openapi(parameters: tuple[inspect.Parameter, ...]) -> list[dict[str, Any]]:
+    """The OpenAPI parameters FastAPI makes of these (a route of them on an app of its own)."""
+
+    async def probe(**_values: Any) -> None:
+        """Never called."""
+
+    probe.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    app = FastAPI()
+    app.get("/probe")(probe)
+    return list(app.openapi()["paths"]["/probe"]["get"].get("parameters", []))
 
 
 def _requirement(dependant: Dependant) -> Required | None:

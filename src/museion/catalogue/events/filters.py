@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ConfigDict, ValidationError, create_model
 
 from museion.catalogue.events.models import DateStatus, TagKind
 from museion.catalogue.events.queries import EventFilter
@@ -77,7 +79,30 @@ _ID_PARAMETERS = [
 ]
 
 
-async def _id_filters(**values: Any) -> EventFilter:
+# The id and category filters are validated in one step (a model of their own) instead of as 22
+# parameters FastAPI would check one by one on every request, a third of a date page's time.
+# The errors are the same (RequestValidationError, `query` first in each location); the OpenAPI
+# document lists them where FastAPI would (museion.docs, `openapi_parameters`).
+_IdFilterValues = create_model(  # type: ignore[call-overload]
+    "IdFilterValues",
+    __config__=ConfigDict(extra="ignore"),
+    **{parameter.name: (parameter.annotation, None) for parameter in _ID_PARAMETERS},
+)
+_ID_ALIASES = tuple(
+    str(_IdFilterValues.model_fields[parameter.name].alias) for parameter in _ID_PARAMETERS
+)
+
+
+async def _id_filters(request: Request) -> EventFilter:
+    query = request.query_params
+    given = {alias: query.getlist(alias) for alias in _ID_ALIASES if alias in query}
+    if not given:
+        return EventFilter()
+    try:
+        values = _IdFilterValues.model_validate(given).__dict__
+    except ValidationError as error:
+        problems = [{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]
+        raise RequestValidationError(problems) from None
     bracket, plain = values["categories_bracket"], values["categories_plain"]
     categories = None if bracket is None and plain is None else [*(bracket or []), *(plain or [])]
     tags = {kind: merged_ids(values, name) for kind, name in _TAG_FILTERS.items()}
@@ -90,7 +115,7 @@ async def _id_filters(**values: Any) -> EventFilter:
     )
 
 
-_id_filters.__signature__ = inspect.Signature(_ID_PARAMETERS)  # type: ignore[attr-defined]
+_id_filters.openapi_parameters = _ID_PARAMETERS  # type: ignore[attr-defined]
 
 
 async def event_filter(

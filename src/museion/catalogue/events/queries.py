@@ -478,7 +478,7 @@ def date_page(
     }
     if q.language_ids is not None:
         values["language_ids"] = list(q.language_ids)
-    rows: Sequence[Any] = session.execute(page, values).all()
+    rows: Sequence[Any] = session.connection().execute(page, values).all()
     dates = [
         LiveDate(
             id=date_id,
@@ -513,7 +513,7 @@ def date_page(
     key = (repr(q), channel)
     total = keep.get(generation, key) if keep is not None and generation is not None else None
     if total is None:
-        total = int(session.scalar(count, values) or 0)
+        total = int(session.connection().scalar(count, values) or 0)
         if keep is not None and generation is not None:
             keep.put(generation, key, total)
     return DatePage(total, generation or 0, dates)
