@@ -9,6 +9,12 @@ loop: every connection sends its next request when the previous answer arrived),
 warm-up. The trivial target (GET /api/v4/locales) runs first and again last; the ratios use the
 mean of the two, so drift during the run shows instead of skewing the result. `wrk` is used when
 installed; otherwise a Python asyncio client (httpx2), which shares the CPU with the server.
+
+With `--orders-per-second N`, every read target but the trivial one is measured a second time
+right after the first, while a process of its own places N orders a second (create + finalize
+of one seat, `--order-token`) on the dates the /dates targets show, so the calendar's seats
+change under the reads. The placer also runs once alone first, for its own figures. The
+1-minute load average of the machine is recorded around every measurement.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import http.client
 import json
+import multiprocessing
 import os
+import queue
+import random
 import re
 import shutil
 import signal
@@ -25,17 +35,24 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+    from multiprocessing.synchronize import Event
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -43,6 +60,7 @@ ZONE = ZoneInfo("Europe/Berlin")
 API = "/api/v4"
 TRIVIAL = f"{API}/locales"
 PAGES = range(1, 6)
+MONTHS = 3  # the /dates "by museum" target rotates over this many months, starting next month
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 # Idle: this many trivial requests in a row answer within IDLE_MS (they go to any worker).
@@ -52,12 +70,39 @@ DRAIN_TIMEOUT = 120.0
 BALANCE_ATTEMPTS = 6
 # Sent with every request of the run (`--token`): answers to tokens skip the response cache.
 HEADERS: dict[str, str] = {}
+# The order placer (`--orders-per-second`): its connections at first and at most, how long it
+# runs before the reads start, how late an order may go out before it counts as late, how long
+# one request may take.
+ORDER_CONNECTIONS = 4
+ORDER_MAX_CONNECTIONS = 64
+ORDER_LEAD = 1.0
+ORDER_LATE = 0.1
+ORDER_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
     paths: list[str]
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """What the order placer did while a measurement ran (orders whose create went out in it)."""
+
+    asked_per_second: float
+    completed: int  # created (201) and finalized (200)
+    failed: int  # a non-2xx answer to either call, or none at all
+    seconds: float
+    p50_ms: float  # create + finalize
+    p99_ms: float
+    late: int  # started more than ORDER_LATE after their time: the pace was not kept
+    failures: dict[str, int]  # by status; "0": no answer
+    connections: int  # the placer opened, to keep the pace
+
+    @property
+    def per_second(self) -> float:
+        return self.completed / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +114,9 @@ class Measurement:
     p99_ms: float
     errors: int
     connections: str = "?"  # per worker process, e.g. "16/16"
+    load_start: float = 0.0  # the machine's 1-minute load average before and after
+    load_end: float = 0.0
+    orders: OrderFigures | None = None  # placed meanwhile (`--orders-per-second`)
 
     @property
     def rps(self) -> float:
@@ -120,6 +168,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="send `Authorization: Bearer TOKEN` with every request (e.g. demo-reseller): "
         "token answers are never served from the response cache",
     )
+    parser.add_argument(
+        "--orders-per-second",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="measure every read target but the trivial one again while N orders a second "
+        "(create + finalize, one seat of a date the /dates targets show) are placed, and the "
+        "orders alone once first (default 0: no orders)",
+    )
+    parser.add_argument(
+        "--order-token",
+        default="demo-reseller",
+        help="the token the orders are placed with (default demo-reseller)",
+    )
+    parser.add_argument(
+        "--order-connections",
+        type=int,
+        default=ORDER_CONNECTIONS,
+        help=f"connections the order placer starts with (default {ORDER_CONNECTIONS}); it "
+        "opens another whenever an order is due while all are busy",
+    )
+    parser.add_argument(
+        "--order-max-connections",
+        type=int,
+        default=ORDER_MAX_CONNECTIONS,
+        help=f"at most this many (default {ORDER_MAX_CONNECTIONS}); beyond, orders wait and "
+        "count as late",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -144,7 +220,9 @@ def free_port() -> int:
 
 
 # One address sends thousands of requests a second: limits so high that they never refuse,
-# while every request still pays for the check (`--no-rate-limits`: no limiter at all).
+# while every request still pays for the check (`--no-rate-limits`: no limiter at all). The
+# orders of `--orders-per-second` need it too: by default a token may place 6000 booking calls
+# a minute (BOOKING_TOKEN), just 50 orders a second of two calls each, an address 60 (BOOKING).
 UNREACHABLE_LIMITS = {
     f"MUSEION_RATE_LIMIT_{group}": "1000000000"
     for group in ("READ", "READ_TOKEN", "BOOKING", "BOOKING_TOKEN", "DOCUMENT", "DOCUMENT_TOKEN")
@@ -171,10 +249,13 @@ def server_env(
     return env
 
 
-def get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
-    """GET from our own server on 127.0.0.1: (status, body), also for 4xx and 5xx answers."""
+def get(
+    url: str, timeout: float = 10.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """GET from our own server on 127.0.0.1: (status, body), also for 4xx and 5xx answers.
+    Sends HEADERS (`--token`) unless `headers` are given."""
     try:
-        request = urllib.request.Request(url, headers=HEADERS)
+        request = urllib.request.Request(url, headers=HEADERS if headers is None else headers)
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return int(response.status), response.read()
     except urllib.error.HTTPError as error:
@@ -275,6 +356,14 @@ def next_month(today: date) -> tuple[date, date]:
     return first, last
 
 
+def months_ahead(today: date, count: int) -> list[tuple[date, date]]:
+    """(first, last day) of the `count` months after this one."""
+    months = [next_month(today)]
+    while len(months) < count:
+        months.append(next_month(months[-1][0]))
+    return months
+
+
 def ids_from(base_url: str, path: str, key: str) -> list[int]:
     status, body = get(base_url + path)
     if status != 200:
@@ -285,16 +374,23 @@ def ids_from(base_url: str, path: str, key: str) -> list[int]:
 def targets(base_url: str) -> list[Target]:
     museums = ids_from(base_url, f"{API}/museums?per_page=25", "museums")
     categories = ids_from(base_url, f"{API}/events/categories", "categories")
-    first, last = next_month(datetime.now(ZONE).date())
-    dates = f"{API}/dates?start_at={first}&end_at={last}&per_page=25"
+    months = [
+        f"{API}/dates?start_at={first}&end_at={last}&per_page=25"
+        for first, last in months_ahead(datetime.now(ZONE).date(), MONTHS)
+    ]
     events = f"{API}/events?per_page=25"
     return [
         Target("locales (trivial)", [TRIVIAL]),
         Target(
             "dates, month, by museum",
-            [f"{dates}&by_museum_ids%5B%5D={m}&page={p}" for p in PAGES for m in museums],
+            [
+                f"{dates}&by_museum_ids%5B%5D={m}&page={p}"
+                for dates in months
+                for p in PAGES
+                for m in museums
+            ],
         ),
-        Target("dates, month, all", [f"{dates}&page={p}" for p in PAGES]),
+        Target("dates, month, all", [f"{months[0]}&page={p}" for p in PAGES]),
         Target("events", [f"{events}&page={p}" for p in PAGES]),
         Target(
             "events, by category",
@@ -315,18 +411,31 @@ def check(base_url: str, target: Target) -> None:
 # --- Load generators --------------------------------------------------------------------------
 
 
+# Processes whose connections to the server are not the load generator's (the order placer's,
+# while it runs): connections_per_worker leaves them out.
+OTHER_CLIENTS: set[int] = set()
+
+
 def connections_per_worker(port: int) -> list[int]:
-    """Open connections to `port` per server process, most first (empty without `ss`)."""
+    """Open connections to `port` per server process, most first (empty without `ss`); those
+    of OTHER_CLIENTS are left out."""
     if shutil.which("ss") is None:
         return []
     listing = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} or dport = :{port} )"],
         capture_output=True,
         text=True,
         timeout=10,
         check=False,
     ).stdout
-    return sorted(Counter(re.findall(r"pid=(\d+)", listing)).values(), reverse=True)
+    # Lines: Recv-Q Send-Q local:port peer:port users:(("name",pid=N,fd=M))
+    sockets = [
+        (int(found[1]), int(found[2]), int(found[3]))
+        for found in re.finditer(r"\S+:(\d+)\s+\S+:(\d+)\s+users:\(\(\"[^\"]*\",pid=(\d+)", listing)
+    ]
+    others = {local for local, peer, pid in sockets if peer == port and pid in OTHER_CLIENTS}
+    workers = Counter(pid for local, peer, pid in sockets if local == port and peer not in others)
+    return sorted(workers.values(), reverse=True)
 
 
 def balanced(spread: list[int], concurrency: int, workers: int) -> bool:
@@ -448,9 +557,262 @@ def run_python(base_url: str, target: Target, concurrency: int, seconds: float) 
 
 
 def measure(args: argparse.Namespace, base_url: str, target: Target, seconds: float) -> Measurement:
+    load_start = os.getloadavg()[0]
     if args.python:
-        return run_python(base_url, target, args.concurrency, seconds)
-    return run_wrk(base_url, target, args.concurrency, seconds, args)
+        measured = run_python(base_url, target, args.concurrency, seconds)
+    else:
+        measured = run_wrk(base_url, target, args.concurrency, seconds, args)
+    return replace(measured, load_start=load_start, load_end=os.getloadavg()[0])
+
+
+# --- Orders placed meanwhile (`--orders-per-second`) ------------------------------------------
+
+# One order of the placer: (due, started, seconds, status), times from time.monotonic(), which
+# all processes of the machine share; status 200 when finalized, else the failing answer's (0:
+# none). Plain tuples: they cross from the placer's process.
+Sample = tuple[float, float, float, int]
+
+
+def is_trivial(target: Target) -> bool:
+    return target.paths == [TRIVIAL]
+
+
+def bookable_seats(base_url: str, plan: Sequence[Target], token: str) -> dict[int, int]:
+    """Seats left per date that `token` may book, of all dates the /dates targets show (as the
+    token sees them): the orders change the seats of dates the reads return. Left out are the
+    dates one `quantity` of 1 cannot book: with scale prices (they want quantities per scale
+    price) or of an event that wants more persons per booking (`min_persons`)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    seats: dict[int, int] = {}
+    event_of: dict[int, int] = {}
+    for path in (p for target in plan for p in target.paths if p.startswith(f"{API}/dates?")):
+        status, body = get(base_url + path, headers=headers)
+        if status != 200:
+            raise RuntimeError(f"GET {path} with the order token answered {status}")
+        for shown in json.loads(body)["dates"]:
+            scaled = any("scale_price_id" in price for price in shown["prices"])
+            if shown["bookable"] and shown["seats"]["available"] > 0 and not scaled:
+                seats[int(shown["id"])] = int(shown["seats"]["available"])
+                event_of[int(shown["id"])] = int(shown["event_id"])
+    events = sorted(set(event_of.values()))
+    groups: set[int] = set()
+    for chunk in (events[n : n + 100] for n in range(0, len(events), 100)):
+        ids = "".join(f"&by_event_ids%5B%5D={e}" for e in chunk)
+        path = f"{API}/events?per_page=100{ids}"
+        status, body = get(base_url + path, headers=headers)
+        if status != 200:
+            raise RuntimeError(f"GET {path} with the order token answered {status}")
+        groups |= {int(e["id"]) for e in json.loads(body)["events"] if e["min_persons"] > 1}
+    return {d: n for d, n in seats.items() if event_of[d] not in groups}
+
+
+def rotation(seats: dict[int, int], seed: int = 0) -> list[int]:
+    """A date id per seat, round robin over the dates in a shuffled order: consecutive orders
+    go to different museums, months and pages, and a date is booked again only after every
+    other date with seats left. Quantity 1 each, so the seats last as long as they can."""
+    order = sorted(seats)
+    random.Random(seed).shuffle(order)
+    return [d for n in range(max(seats.values(), default=0)) for d in order if seats[d] > n]
+
+
+def post(
+    connection: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, bytes]:
+    """POST on a keep-alive connection: (status, body); status 0 when no answer came (the
+    connection is closed, and the next request opens it anew)."""
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        return 0, b""
+
+
+def place_order(
+    connection: http.client.HTTPConnection, headers: dict[str, str], date_id: int
+) -> int:
+    """Create (one seat of the date) + finalize, the request shapes of bench/orders.py: the
+    status that ended it (200: finalized)."""
+    item = {"type": "Event", "attributes": {"id": date_id, "quantity": 1}}
+    body = json.dumps({"items": [item]}).encode()
+    status, answer = post(connection, f"{API}/orders", body, headers)
+    if status != 201:
+        return status
+    token = json.loads(answer)["order"]["token"]
+    return post(connection, f"{API}/orders/{token}/finalize", b"", headers)[0]
+
+
+def order_placer(
+    base_url: str,
+    token: str,
+    dates: list[int],
+    rate: float,
+    connections: tuple[int, int],
+    stop: Event,
+    out: Queue[Any],
+) -> None:
+    """The placer's process, an open loop: order n (a seat of dates[n]) is due at
+    begin + n / rate and goes to a free client thread then, each thread with a keep-alive
+    connection of its own. It starts `connections[0]` threads and adds one whenever an order
+    is due while all are busy, up to `connections[1]`: slow orders do not hold up the pace
+    (beyond that, orders wait and count as late). Puts `begin` on `out`, places orders until
+    `stop` is set (or the dates run out), then puts (samples, how many of the dates it took,
+    how many connections it opened)."""
+    address = urlsplit(base_url)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    jobs: queue.SimpleQueue[tuple[int, float] | None] = queue.SimpleQueue()
+    lock = threading.Lock()
+    samples: list[Sample] = []
+    busy = 0  # orders handed out and not finished
+    threads: list[threading.Thread] = []
+
+    def client() -> None:
+        nonlocal busy
+        connection = http.client.HTTPConnection(
+            address.hostname or "127.0.0.1", address.port, timeout=ORDER_TIMEOUT
+        )
+        try:
+            while (job := jobs.get()) is not None:
+                n, due = job
+                if stop.is_set():  # a backlog left when the measurement ended: not sent
+                    continue
+                started = time.monotonic()
+                status = place_order(connection, headers, dates[n])
+                with lock:
+                    samples.append((due, started, time.monotonic() - started, status))
+                    busy -= 1
+        finally:
+            connection.close()
+
+    def add_client() -> None:
+        threads.append(threading.Thread(target=client, daemon=True))
+        threads[-1].start()
+
+    for _ in range(connections[0]):
+        add_client()
+    begin = time.monotonic() + 0.1
+    out.put(begin)
+    taken = 0
+    while taken < len(dates):
+        due = begin + taken / rate
+        if stop.wait(max(0.0, due - time.monotonic())):
+            break
+        with lock:
+            busy += 1
+            grow = busy > len(threads) and len(threads) < connections[1]
+        if grow:
+            add_client()
+        jobs.put((taken, due))
+        taken += 1
+    for _ in threads:
+        jobs.put(None)
+    for thread in threads:
+        thread.join()
+    out.put((samples, taken, len(threads)))
+
+
+def receive(out: Queue[Any], process: multiprocessing.process.BaseProcess, timeout: float) -> Any:
+    """The placer's next message; an error if it died or took longer than `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return out.get(timeout=0.5)
+        except queue.Empty:
+            if not process.is_alive():
+                try:
+                    return out.get_nowait()
+                except queue.Empty:
+                    raise RuntimeError(f"the order placer exited with {process.exitcode}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the order placer did not answer within {timeout:.0f} s"
+                ) from None
+
+
+def order_figures(
+    samples: Sequence[Sample], start: float, end: float, rate: float, connections: int
+) -> OrderFigures:
+    """The orders whose create went out between `start` and `end` (time.monotonic())."""
+    counted = [s for s in samples if start <= s[1] <= end]
+    done = sorted(seconds for _, _, seconds, status in counted if 200 <= status < 300)
+    failures = Counter(str(status) for *_, status in counted if not 200 <= status < 300)
+    return OrderFigures(
+        asked_per_second=rate,
+        completed=len(done),
+        failed=sum(failures.values()),
+        seconds=end - start,
+        p50_ms=percentile(done, 50) * 1e3,
+        p99_ms=percentile(done, 99) * 1e3,
+        late=sum(started - due > ORDER_LATE for due, started, *_ in counted),
+        failures=dict(sorted(failures.items())),
+        connections=connections,
+    )
+
+
+class OrderPlacer:
+    """Places `rate` orders a second in a process of its own (spawned: no lock of ours is
+    inherited, and it shares no interpreter with a Python load client) while a measurement
+    runs. Every order takes the next seat of `rotation(seats)`; a seat is never offered twice."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        seats: dict[int, int],
+        rate: float,
+        connections: tuple[int, int],
+    ) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.rate = rate
+        self.connections = connections
+        self.dates = rotation(seats)
+        self.context = multiprocessing.get_context("spawn")
+
+    def during(self, work: Callable[[], Measurement], lead: float = ORDER_LEAD) -> Measurement:
+        """`work` (a measurement) while orders are placed: they start `lead` seconds before it
+        (the placer's own warm-up) and stop when it is done. Its figures count the orders that
+        started in the measured seconds: the last `seconds` of the measurement before `work`
+        returned (with wrk restarts, those of the run that counts)."""
+        stop = self.context.Event()
+        out: Queue[Any] = self.context.Queue()
+        process = self.context.Process(
+            target=order_placer,
+            args=(self.base_url, self.token, self.dates, self.rate, self.connections, stop, out),
+            daemon=True,
+        )
+        process.start()
+        assert process.pid is not None
+        OTHER_CLIENTS.add(process.pid)
+        try:
+            begin = receive(out, process, START_TIMEOUT)
+            time.sleep(max(0.0, begin + lead - time.monotonic()))
+            measured = work()
+            end = time.monotonic()
+            stop.set()
+            samples, taken, opened = receive(out, process, 2 * ORDER_TIMEOUT + STOP_TIMEOUT)
+        finally:
+            OTHER_CLIENTS.discard(process.pid)
+            stop.set()
+            process.join(timeout=STOP_TIMEOUT)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        del self.dates[:taken]
+        if not self.dates:
+            print("  warning: the dates ran out of seats; the orders stopped early")
+        figures = order_figures(samples, end - measured.seconds, end, self.rate, opened)
+        return replace(measured, orders=figures)
+
+
+def idle(name: str, seconds: float) -> Measurement:
+    """No reads for `seconds`: the orders alone are measured meanwhile."""
+    load_start = os.getloadavg()[0]
+    started = time.monotonic()
+    time.sleep(seconds)
+    elapsed = time.monotonic() - started
+    return Measurement(name, 0, elapsed, 0.0, 0.0, 0, "-", load_start, os.getloadavg()[0])
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -462,14 +824,67 @@ def baseline(results: Sequence[Measurement]) -> float:
     return sum(trivial) / len(trivial) if trivial else 0.0
 
 
+def orders_alone(r: Measurement) -> bool:
+    return r.orders is not None and r.requests == 0
+
+
 def table(results: Sequence[Measurement], base_rps: float) -> str:
-    head = f"{'endpoint':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"
+    """One row per measurement; the order columns (`--orders-per-second`) are the orders placed
+    meanwhile: completed per second, p50 and p99 of create + finalize, failed."""
+    width = max(len("endpoint"), *(len(r.name) for r in results))
+    placed = any(r.orders for r in results)
+    head = (
+        f"{'endpoint':<{width}} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+        f"{'errors':>6} {'load':>9}"
+    )
+    if placed:
+        head += f" {'orders/s':>8} {'ord p50':>8} {'ord p99':>8} {'failed':>6}"
     lines = [head + "  connections per worker"]
     for r in results:
-        ratio = r.rps / base_rps if base_rps else 0.0
+        if orders_alone(r):
+            row = f"{r.name:<{width}} {'-':>8} {'-':>8} {'-':>8} {'-':>6} {'-':>6}"
+        else:
+            ratio = r.rps / base_rps if base_rps else 0.0
+            row = (
+                f"{r.name:<{width}} {r.rps:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
+                f"{ratio:>6.2f} {r.errors:>6}"
+            )
+        row += f" {f'{r.load_start:.1f}→{r.load_end:.1f}':>9}"
+        if r.orders is not None:
+            o = r.orders
+            row += f" {o.per_second:>8.1f} {o.p50_ms:>8.1f} {o.p99_ms:>8.1f} {o.failed:>6}"
+        elif placed:
+            row += " " * 36
+        lines.append(f"{row}  {r.connections}")
+    return "\n".join(lines)
+
+
+def order_summary(results: Sequence[Measurement]) -> str:
+    """The orders' p50 and p99 during each read target against the orders alone: do they keep
+    their own figure within 10 %?"""
+    alone = next((r.orders for r in results if orders_alone(r)), None)
+    if alone is None:
+        return ""
+    mixed = [r for r in results if r.orders is not None and not orders_alone(r)]
+    width = max([0, *(len(r.name) for r in mixed)])
+    lines = [
+        f"orders (create + finalize) at {alone.asked_per_second:g}/s: alone p50 "
+        f"{alone.p50_ms:.1f} ms, p99 {alone.p99_ms:.1f} ms, {alone.per_second:.1f}/s, "
+        f"{alone.failed} failed, {alone.late} late, {alone.connections} connections; "
+        "during reads (change against alone):"
+    ]
+    for r in mixed:
+        assert r.orders is not None
+        o = r.orders
+        changes = [
+            during / own - 1 if own else 0.0
+            for during, own in ((o.p50_ms, alone.p50_ms), (o.p99_ms, alone.p99_ms))
+        ]
+        kept = "within 10 %" if all(abs(c) <= 0.1 for c in changes) else "NOT within 10 %"
         lines.append(
-            f"{r.name:<26} {r.rps:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
-            f"{ratio:>6.2f} {r.errors:>6}  {r.connections}"
+            f"  {r.name:<{width}}  p50 {o.p50_ms:>6.1f} ms ({changes[0] * 100:+5.0f} %)  "
+            f"p99 {o.p99_ms:>6.1f} ms ({changes[1] * 100:+5.0f} %)  {kept}, "
+            f"{o.connections} connections" + (f", {o.late} late" if o.late else "")
         )
     return "\n".join(lines)
 
@@ -485,6 +900,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = absolute_url(args.url)
     code = code_fingerprint()
     results: list[Measurement] = []
+    pool: dict[str, int] = {}
     with running_server(
         url,
         args.workers,
@@ -496,12 +912,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = targets(base_url)
         for target in plan:
             check(base_url, target)
+        placer = None
+        rate = args.orders_per_second
+        if rate > 0:
+            seats = bookable_seats(base_url, plan, args.order_token)
+            pool = {"dates": len(seats), "seats": sum(seats.values())}
+            print(f"  orders: {pool['dates']} bookable dates, {pool['seats']} seats", flush=True)
+            connections = (args.order_connections, max(1, args.order_max_connections))
+            placer = OrderPlacer(base_url, args.order_token, seats, rate, connections)
+            wait_until_idle(base_url)
+            name = f"orders alone, {rate:g} orders/s"
+            results.append(placer.during(partial(idle, name, args.duration), lead=args.warmup))
+            report(results[-1])
         for target in plan:
             wait_until_idle(base_url)
             measure(args, base_url, target, args.warmup)
             wait_until_idle(base_url)
             results.append(measure(args, base_url, target, args.duration))
-            print(f"  {target.name}: {results[-1].rps:.1f} req/s", flush=True)
+            report(results[-1])
+            if placer is not None and not is_trivial(target):
+                wait_until_idle(base_url)
+                mixed = replace(target, name=f"{target.name} + {rate:g} orders/s")
+                results.append(
+                    placer.during(partial(measure, args, base_url, mixed, args.duration))
+                )
+                report(results[-1])
     if code_fingerprint() != code:
         print("warning: the museion source changed during the run; the server ran the old one")
     base_rps = baseline(results)
@@ -511,13 +946,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\n{generator}, {args.workers} workers, {args.concurrency} connections, "
         f"{args.duration:.0f} s per target, cache {cache}, "
         f"{'shared socket' if args.shared_socket else 'a socket per worker'}"
-        f"{', wrk restarted until spread' if args.rebalance else ''}, museion source {code}; "
-        "ratio = req/s / mean trivial req/s\n"
+        f"{', wrk restarted until spread' if args.rebalance else ''}, museion source {code}"
+        + (
+            f", orders {args.orders_per_second:g}/s on {args.order_connections} to "
+            f"{args.order_max_connections} connections ({pool.get('dates', 0)} dates)"
+            if args.orders_per_second > 0
+            else ""
+        )
+        + "; ratio = req/s / mean trivial req/s, load = 1-minute load average before→after\n"
     )
     print(table(results, base_rps))
+    summary = order_summary(results)
+    if summary:
+        print(f"\n{summary}")
     if args.json:
-        write_json(args, generator, code, results, base_rps)
+        write_json(args, generator, code, results, base_rps, pool)
     return 0
+
+
+def report(r: Measurement) -> None:
+    """One line of progress per measurement."""
+    line = f"  {r.name}: " + ("" if orders_alone(r) else f"{r.rps:.1f} req/s, ")
+    line += f"load {r.load_start:.1f}→{r.load_end:.1f}"
+    if r.orders is not None:
+        line += f", {r.orders.per_second:.1f} orders/s, {r.orders.failed} failed"
+    print(line, flush=True)
+
+
+def result_json(r: Measurement, base_rps: float) -> dict[str, Any]:
+    entry = asdict(r) | {"rps": r.rps, "ratio": r.rps / base_rps if base_rps else 0.0}
+    if r.orders is not None:
+        entry["orders"]["per_second"] = r.orders.per_second
+    return entry
 
 
 def write_json(
@@ -526,6 +986,7 @@ def write_json(
     code: str,
     results: Sequence[Measurement],
     base_rps: float,
+    pool: dict[str, int],
 ) -> None:
     payload = {
         "url": args.url,
@@ -541,10 +1002,14 @@ def write_json(
         "rebalanced": args.rebalance,
         "at": datetime.now(ZONE).isoformat(timespec="seconds"),
         "trivial_rps": base_rps,
-        "results": [
-            asdict(r) | {"rps": r.rps, "ratio": r.rps / base_rps if base_rps else 0.0}
-            for r in results
-        ],
+        "orders_per_second": args.orders_per_second,
+        "order_connections": (
+            [args.order_connections, args.order_max_connections]
+            if args.orders_per_second > 0
+            else None
+        ),
+        "order_dates": pool or None,  # bookable dates of the /dates targets, their seats
+        "results": [result_json(r, base_rps) for r in results],
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(payload, indent=2) + "\n")
