@@ -196,6 +196,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"at most this many (default {ORDER_MAX_CONNECTIONS}); beyond, orders wait and "
         "count as late",
     )
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="measure only the read targets whose name contains TEXT (and the trivial one)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args(argv)
 
@@ -909,7 +914,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         not args.no_rate_limits,
         args.shared_socket,
     ) as base_url:
-        plan = targets(base_url)
+        plan = [
+            t
+            for t in targets(base_url)
+            if args.only is None or t.name.startswith("locales") or args.only in t.name
+        ]
         for target in plan:
             check(base_url, target)
         placer = None

@@ -33,7 +33,12 @@ from museion.system.cache import ResponseCacheMiddleware, attach_cache
 from museion.system.headers import SecurityHeadersMiddleware
 from museion.system.ratelimit import RateLimitMiddleware, attach_rate_limits
 from museion.system.routes import router as system_router
-from museion.web import API_PREFIX, RejectNulMiddleware, WholeBodyMiddleware, WriteGate
+from museion.web import (
+    API_PREFIX,
+    RejectNulMiddleware,
+    RequestGate,
+    WholeBodyMiddleware,
+)
 
 # Concurrent write requests per process on PostgreSQL: well below the thread pool (40) and the
 # connection pool (10 + 10 overflow), so a lock holder always finds a thread and a connection.
@@ -104,7 +109,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             view_of=cache_view,
         )
     app.add_middleware(RejectNulMiddleware)
-    app.add_middleware(WriteGate, limit=1 if database.backend == "sqlite" else POSTGRES_WRITERS)
+    sqlite = database.backend == "sqlite"
+    app.add_middleware(
+        RequestGate,
+        writers=1 if sqlite else POSTGRES_WRITERS,
+        readers=settings.concurrent_reads or (2 if sqlite else 4),
+    )
     # Outside the gate: only requests whose whole body has arrived queue for a write place.
     app.add_middleware(
         WholeBodyMiddleware, limit=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds

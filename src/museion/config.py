@@ -28,6 +28,14 @@ class Settings(BaseSettings):
         description="PostgreSQL connections each server process keeps (workers x this must "
         "stay below the server's max_connections).",
     )
+    concurrent_reads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="API reads each server process works on at once (the others wait their "
+        "turn without holding a thread; writes never wait for them); 0: 2 on SQLite, 4 on "
+        "PostgreSQL, whose reads also wait for the network.",
+    )
     time_zone: str = Field("Europe/Berlin", description="IANA zone all API times are shown in.")
     currency: str = Field("EUR", description="ISO 4217 code of all prices.")
     locales: Annotated[list[str], NoDecode] = Field(
