@@ -179,16 +179,24 @@ def _bump_before_commit(session: Session) -> None:
     # turn (no deadlock), and they stay locked only for the commit itself.
     session.flush()
     if events:
-        session.execute(_bump_versions(session, sorted(events)))
+        _bump_versions(session, sorted(events))
     session.execute(_BUMP)
 
 
-def _bump_versions(session: Session, events: list[int]) -> Any:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(_versions).values([{"event_id": e, "value": 1} for e in events])
+def _upsert_version(dialect: Any) -> Any:
+    insert = dialect.insert(_versions).values(event_id=bindparam("event_id"), value=1)
     return insert.on_conflict_do_update(
         index_elements=[_versions.c.event_id], set_={"value": _versions.c.value + 1}
     )
+
+
+# Built once per dialect: an order runs it with each event of its dates (executemany).
+_UPSERT_VERSION = {"postgresql": _upsert_version(postgresql), "sqlite": _upsert_version(sqlite)}
+
+
+def _bump_versions(session: Session, events: list[int]) -> None:
+    statement = _UPSERT_VERSION[session.get_bind().dialect.name]
+    session.execute(statement, [{"event_id": e} for e in events])
 
 
 @event.listens_for(Session, "after_commit")
