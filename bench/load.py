@@ -242,6 +242,9 @@ def server_env(
     shared_socket: bool = False,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSEION_")}
+    # Passed through for trials of the server's read turns (web.RequestGate).
+    if "MUSEION_CONCURRENT_READS" in os.environ:
+        env["MUSEION_CONCURRENT_READS"] = os.environ["MUSEION_CONCURRENT_READS"]
     env["MUSEION_DATABASE_URL"] = database_url
     if shared_socket:
         env["MUSEION_REUSE_PORT"] = "false"
