@@ -57,9 +57,8 @@ def _keyword(name: str, annotation: object) -> inspect.Parameter:
     )
 
 
-# One dependency reads the id and category filters: FastAPI resolves each dependency of a request
-# separately, and one per parameter cost a third of a date page's time. Their errors come before
-# those of by_featured and q, which come first in the OpenAPI parameters (FastAPI's two orders).
+# The id and category filters, as FastAPI would take them: the fields of the model below and the
+# OpenAPI parameters (museion.docs, `openapi_parameters`), listed where FastAPI would list them.
 _ID_PARAMETERS = [
     *_ids("by_museum_ids"),
     *_ids("by_exhibition_ids"),
@@ -79,10 +78,9 @@ _ID_PARAMETERS = [
 ]
 
 
-# The id and category filters are validated in one step (a model of their own) instead of as 22
-# parameters FastAPI would check one by one on every request, a third of a date page's time.
-# The errors are the same (RequestValidationError, `query` first in each location); the OpenAPI
-# document lists them where FastAPI would (museion.docs, `openapi_parameters`).
+# Validated in one step instead of as 22 parameters FastAPI would check one by one on every
+# request (a third of a date page's time). Each error reads as FastAPI's would (`query` first in
+# its location); when they fail, errors of other parameters are not reported with them.
 _IdFilterValues = create_model(  # type: ignore[call-overload]
     "IdFilterValues",
     __config__=ConfigDict(extra="ignore"),
