@@ -223,7 +223,7 @@ class Settings(BaseSettings):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone)
+        return _zone(self.time_zone)
 
     @property
     def idempotency_lifetime(self) -> timedelta:
@@ -241,3 +241,10 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache
+def _zone(name: str) -> ZoneInfo:
+    """ZoneInfo's own cache keeps a zone only while it is in use: a request's zone is read from
+    its file again whenever the last one was let go."""
+    return ZoneInfo(name)

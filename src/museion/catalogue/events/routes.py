@@ -40,6 +40,8 @@ from museion.catalogue.events.schemas import (
     LanguagesEnvelope,
     NamedOut,
     SeatingOut,
+    calendar_any_json,
+    calendar_json,
     dates_json,
 )
 from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, EventFilter, TagKind
@@ -82,6 +84,27 @@ def _date_out(
     return DateOut.build(event_date, bookable, render)
 
 
+def _fragments_of(
+    request: Request,
+    session: SessionDep,
+    generation: int,
+    dates: list[service.LiveDate],
+    render: Render,
+) -> dict[int, DateFragment]:
+    """The content of dates as DateOut writes it, from the fragments this process rendered
+    before under the same content generation (rendered now where missing). A date deleted
+    since its live figures were read has none."""
+    fragments: Fragments[DateFragment] = request.app.state.date_fragments
+    found = {d.id: fragments.get(generation, (d.id, render)) for d in dates}
+    missing = [date_id for date_id, fragment in found.items() if fragment is None]
+    if missing:
+        for event_date in service.dates_by_id(session, missing):
+            fragment = DateFragment.of(event_date, render)
+            fragments.put(generation, (event_date.id, render), fragment)
+            found[event_date.id] = fragment
+    return {date_id: fragment for date_id, fragment in found.items() if fragment is not None}
+
+
 def _dates_answer(
     request: Request,
     session: SessionDep,
@@ -90,23 +113,15 @@ def _dates_answer(
     pagination: PaginationDep,
     seats_of: list[int] | None,
 ) -> Response:
-    """A page of dates as DatesEnvelope writes it: each date's content from the fragments this
-    process rendered before under the same content generation (rendered now where missing),
-    its seats and bookability live.
+    """A page of dates as DatesEnvelope writes it: each date's fragment (_fragments_of) with its
+    seats and bookability merged in live.
 
     `seats_of`: the events whose seats the page depends on (those of its dates; None: the seats
     of every date the filters select, as with `by_bookable`). The response cache keeps the
     page while their seat versions stand (museion.system.cache)."""
     if seats_of is not None:
         setattr(request.state, PAGE_EVENTS, seats_of)
-    fragments: Fragments[DateFragment] = request.app.state.date_fragments
-    found = {d.id: fragments.get(page.generation, (d.id, render)) for d in page.dates}
-    missing = [date_id for date_id, fragment in found.items() if fragment is None]
-    if missing:
-        for event_date in service.dates_by_id(session, missing):
-            fragment = DateFragment.of(event_date, render)
-            fragments.put(page.generation, (event_date.id, render), fragment)
-            found[event_date.id] = fragment
+    found = _fragments_of(request, session, page.generation, page.dates, render)
     written = [f.json(d) for d in page.dates if (f := found.get(d.id)) is not None]
     return Response(dates_json(written, pagination.meta(page.total)), media_type=JSON)
 
@@ -355,8 +370,13 @@ def show_date(
     )
 
 
-@router.get("/events/{event_id}/calendar", summary="Obsolete: use /calendar?by_event_ids[]=:id")
+@router.get(
+    "/events/{event_id}/calendar",
+    summary="Obsolete: use /calendar?by_event_ids[]=:id",
+    response_model=CalendarAnyEnvelope | CalendarAllEnvelope,
+)
 def event_calendar(
+    request: Request,
     event_id: PathId,
     session: SessionDep,
     now: NowDep,
@@ -367,11 +387,12 @@ def event_calendar(
     end_at: EndAt = None,
     depth: Depth = "any",
     by_bookable: Bookable = None,
-) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+) -> Response:
     """Obsolete (go~mus keeps it for old clients): the calendar of one event; use
     `/calendar?by_event_ids[]=:id`."""
-    service.get_event(session, principal, event_id, now)
+    service.require_event(session, principal, event_id)
     return _calendar(
+        request,
         session,
         now,
         principal,
@@ -478,6 +499,7 @@ def dates_languages(
 
 
 def _calendar(
+    request: Request,
     session: SessionDep,
     now: datetime,
     principal: PrincipalDep,
@@ -489,24 +511,46 @@ def _calendar(
     depth: str,
     language_ids: list[int] | None,
     bookable: bool | None,
-) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+) -> Response:
+    """The calendar's answer, as CalendarAnyEnvelope or CalendarAllEnvelope writes it.
+
+    What its seats depend on, for the response cache: without `by_bookable`, `depth=any` on
+    no seats at all and `depth=all` on those of its dates' events; with it, on every date's
+    (or, for one event's calendar, that event's)."""
     q, w = _date_query(
         f, start_at, end_at, settings, principal, DateStatus.BOOKED, language_ids, bookable, now
     )
+    one_event = f.event_ids if f.event_ids is not None and len(f.event_ids) == 1 else None
     if depth == "any":
         days = service.calendar_any(session, principal, q, w, settings.zone, now)
-        return CalendarAnyEnvelope(data={day.isoformat(): busy for day, busy in days.items()})
-    per_day = service.calendar_all(session, principal, q, w, settings.zone, now)
-    return CalendarAllEnvelope(
-        data={
-            day.isoformat(): [_date_out(d, principal, render, now) for d in dates]
-            for day, dates in per_day.items()
-        }
-    )
+        seats_of = [] if bookable is None else one_event
+        if seats_of is not None:
+            setattr(request.state, PAGE_EVENTS, list(seats_of))
+        body = calendar_any_json({day.isoformat(): busy for day, busy in days.items()})
+        return Response(body, media_type=JSON)
+    found = service.calendar_all(session, principal, q, w, settings.zone, now)
+    dates = [live for per_day in found.days.values() for live in per_day]
+    if bookable is None:
+        setattr(request.state, PAGE_EVENTS, sorted({d.event_id for d in dates}))
+    elif one_event is not None:
+        setattr(request.state, PAGE_EVENTS, list(one_event))
+    fragments = _fragments_of(request, session, found.generation, dates, render)
+    per_day = {
+        day.isoformat(): [
+            kept.json(d) for d in day_dates if (kept := fragments.get(d.id)) is not None
+        ]
+        for day, day_dates in found.days.items()
+    }
+    return Response(calendar_json(per_day), media_type=JSON)
 
 
-@router.get("/calendar", summary="Per day: are there dates (depth=any) or which (depth=all)")
+@router.get(
+    "/calendar",
+    summary="Per day: are there dates (depth=any) or which (depth=all)",
+    response_model=CalendarAnyEnvelope | CalendarAllEnvelope,
+)
 def global_calendar(
+    request: Request,
     session: SessionDep,
     now: NowDep,
     principal: PrincipalDep,
@@ -518,10 +562,11 @@ def global_calendar(
     end_at: EndAt = None,
     depth: Depth = "any",
     by_bookable: Bookable = None,
-) -> CalendarAnyEnvelope | CalendarAllEnvelope:
+) -> Response:
     """Per day from `start_at` to `end_at`: whether there are bookable dates
     (`depth=any`, the default) or which dates they are (`depth=all`)."""
     return _calendar(
+        request,
         session,
         now,
         principal,

@@ -322,6 +322,17 @@ def dates_json(dates: list[bytes], meta: Meta) -> bytes:
     return b'{"dates":[%b],"meta":%b}' % (b",".join(dates), _META.to_json(meta))
 
 
+def calendar_any_json(days: dict[str, bool]) -> bytes:
+    """CalendarAnyEnvelope's JSON."""
+    return _CALENDAR_ANY.to_json(CalendarAnyEnvelope.model_construct(data=days))
+
+
+def calendar_json(days: dict[str, list[bytes]]) -> bytes:
+    """CalendarAllEnvelope's JSON around each day's dates written by DateFragment.json."""
+    written = (b'"%b":[%b]' % (day.encode(), b",".join(dates)) for day, dates in days.items())
+    return b'{"data":{%b}}' % b",".join(written)
+
+
 class SeatCategoryOut(BaseModel):
     id: int
     title: str
@@ -435,3 +446,4 @@ class CalendarAllEnvelope(BaseModel):
 
 _DATE_OUT = DateOut.__pydantic_serializer__
 _META = Meta.__pydantic_serializer__
+_CALENDAR_ANY = CalendarAnyEnvelope.__pydantic_serializer__

@@ -95,6 +95,11 @@ class Window:
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
+    def bounds(self, zone: ZoneInfo) -> list[datetime]:
+        """Where each day starts, as UTC instants, and where the last one ends."""
+        starts = [datetime.combine(day, time(), tzinfo=zone).astimezone(UTC) for day in self.days]
+        return [*starts, self.end]
+
 
 def window(first: date, last: date, zone: ZoneInfo) -> Window:
     if last < first:
@@ -226,6 +231,12 @@ def date_page(
     )
 
 
+def require_event(session: Session, principal: Principal, event_id: int) -> None:
+    """get_event without loading the event: NotFound unless the caller may see it."""
+    if not queries.event_exists(session, event_id, scoped(principal, EventFilter())):
+        raise NotFound(f"event {event_id} not found")
+
+
 def event_date_page(
     session: Session,
     principal: Principal,
@@ -237,8 +248,7 @@ def event_date_page(
     limit: int,
     totals: Fragments[int] | None = None,
 ) -> DatePage:
-    if not queries.event_exists(session, event_id, scoped(principal, EventFilter())):
-        raise NotFound(f"event {event_id} not found")
+    require_event(session, principal, event_id)
     q = replace(q, events=EventFilter(event_ids=[event_id]))
     return date_page(session, principal, q, now=now, offset=offset, limit=limit, totals=totals)
 
@@ -278,21 +288,29 @@ def calendar_any(
 ) -> dict[date, bool]:
     """One boolean per day: is there a date (matching the filters) that day?"""
     q = replace(q, events=scoped(principal, q.events))
-    starts = queries.date_start_times(session, q, channel=channel_for(principal), now=now)
-    busy = {start.astimezone(zone).date() for start in starts}
-    return {day: day in busy for day in w.days}
+    busy = queries.busy_days(session, q, w.bounds(zone), channel=channel_for(principal), now=now)
+    return {day: n in busy for n, day in enumerate(w.days)}
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDates:
+    """Every day of a window with its dates as live figures (see date_page), and the content
+    generation they were read under."""
+
+    generation: int
+    days: dict[date, list[LiveDate]]
 
 
 def calendar_all(
     session: Session, principal: Principal, q: DateQuery, w: Window, zone: ZoneInfo, now: datetime
-) -> dict[date, list[EventDate]]:
+) -> CalendarDates:
     """Every day of the window with its dates."""
     q = replace(q, events=scoped(principal, q.events))
-    days: dict[date, list[EventDate]] = {day: [] for day in w.days}
-    found = queries.all_dates(session, q, channel=channel_for(principal), now=now)
-    for event_date in with_orders(session, found, now):
-        days[event_date.start_at.astimezone(zone).date()].append(event_date)
-    return days
+    days: dict[date, list[LiveDate]] = {day: [] for day in w.days}
+    generation, found = queries.window_dates(session, q, channel=channel_for(principal), now=now)
+    for live in found:
+        days[live.start_at.astimezone(zone).date()].append(live)
+    return CalendarDates(generation, days)
 
 
 def used_categories(session: Session, principal: Principal, f: EventFilter) -> list[EventCategory]:
