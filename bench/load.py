@@ -1,4 +1,4 @@
-"""Throughput and latency of /dates and /events, relative to a trivial endpoint of the same server.
+"""Throughput and latency of catalogue reads, relative to a trivial endpoint of the same server.
 
     .venv/bin/python bench/load.py --url sqlite:///bench/data/bench.db --workers 2 \
         --concurrency 32 --duration 15 --json bench/results/sqlite-c32.json
@@ -387,6 +387,13 @@ def targets(base_url: str) -> list[Target]:
         for first, last in months_ahead(datetime.now(ZONE).date(), MONTHS)
     ]
     events = f"{API}/events?per_page=25"
+    event_ids = ids_from(base_url, events, "events")
+    ticket_ids = ids_from(base_url, f"{API}/tickets?per_page=25", "tickets")
+    windows = [
+        f"start_at={first}&end_at={last}"
+        for first, last in months_ahead(datetime.now(ZONE).date(), MONTHS)
+    ]
+    days = [next_month(datetime.now(ZONE).date())[0] + timedelta(days=n) for n in range(7)]
     return [
         Target("locales (trivial)", [TRIVIAL]),
         Target(
@@ -404,6 +411,27 @@ def targets(base_url: str) -> list[Target]:
             "events, by category",
             [f"{events}&by_category_ids%5B%5D={c}&page={p}" for p in PAGES for c in categories],
         ),
+        Target("event", [f"{API}/events/{e}" for e in event_ids]),
+        Target(
+            "event dates, month",
+            [f"{API}/events/{e}/dates?{w}" for w in windows for e in event_ids],
+        ),
+        Target(
+            "calendar, month, by museum",
+            [f"{API}/calendar?{w}&by_museum_ids%5B%5D={m}" for w in windows for m in museums],
+        ),
+        Target("tickets", [f"{API}/tickets?per_page=25"]),
+        Target(
+            "ticket capacities, day",
+            [
+                f"{API}/tickets/capacities?ticket_ids%5B%5D={t}&date={d}"
+                for d in days
+                for t in ticket_ids
+            ],
+        ),
+        Target("tickets calendar, month", [f"{API}/tickets/calendar?{w}" for w in windows]),
+        Target("exhibitions", [f"{API}/exhibitions?per_page=25"]),
+        Target("museums", [f"{API}/museums?per_page=25"]),
         Target("locales (trivial, again)", [TRIVIAL]),
     ]
 
