@@ -47,6 +47,8 @@ POSTGRES_WRITERS = 8
 MAX_BODY_BYTES = 1024 * 1024
 # Totals of date lists each process keeps (per filter and window) while content is unchanged.
 DATE_TOTALS = 10_000
+# Museums and exhibitions each process keeps pre-rendered (per locale) while content is unchanged.
+CATALOGUE_FRAGMENTS = 10_000
 
 DESCRIPTION = """
 museion speaks the **go~mus API v4**: point a go~mus client at this server and it works.
@@ -98,6 +100,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.fallback_picture = fallback.filename
     app.state.date_fragments = Fragments[DateFragment](settings.date_fragments)
     app.state.date_totals = Fragments[int](settings.date_fragments and DATE_TOTALS)
+    app.state.catalogue_fragments = Fragments[bytes](
+        settings.date_fragments and CATALOGUE_FRAGMENTS
+    )
 
     install_error_handlers(app)
     if settings.cache_seconds > 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -42,6 +42,29 @@ class PictureOut(BaseModel):
             **picture_urls(picture.filename, render.media_url),
         )
 
+    @classmethod
+    def of(
+        cls,
+        filename: str | None,
+        title: dict[str, str | None] | None,
+        description: dict[str, str | None] | None,
+        copyright_info: dict[str, str | None] | None,
+        render: Render,
+    ) -> PictureOut:
+        """build() from the picture's columns (`filename` None: no picture), for lists read
+        without the ORM; built without validating again what our database gave."""
+        fields: dict[str, Any]
+        if filename is None:
+            fields = picture_urls(render.fallback_picture, render.media_url)
+        else:
+            fields = {
+                "title": render.text(title),
+                "description": render.text(description),
+                "copyright_info": render.text(copyright_info),
+                **picture_urls(filename, render.media_url),
+            }
+        return cls.model_construct(**fields)
+
 
 def picture_urls(filename: str, media_url: str) -> dict[str, str]:
     """One URL per format; an image hosted elsewhere (an http(s) URL) stands for every format."""
@@ -71,4 +94,28 @@ class LocationOut(BaseModel):
             zip=location.zip,
             latitude=location.latitude,
             longitude=location.longitude,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        name: str | None,
+        city: str | None,
+        country_id: int | None,
+        country_name: dict[str, str | None] | None,
+        street: str | None,
+        zip: str | None,
+        latitude: float | None,
+        longitude: float | None,
+        render: Render,
+    ) -> LocationOut:
+        """build() from the location's columns and its country's (`country_id` None: none)."""
+        return cls.model_construct(
+            name=name,
+            city=city,
+            country=None if country_id is None else render.text(country_name),
+            street=street,
+            zip=zip,
+            latitude=latitude,
+            longitude=longitude,
         )

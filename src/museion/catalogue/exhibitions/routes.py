@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from museion.auth import PrincipalDep
+from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.exhibitions import service
 from museion.catalogue.exhibitions.schemas import (
     ExhibitionDetailOut,
     ExhibitionEnvelope,
-    ExhibitionOut,
     ExhibitionsEnvelope,
+    exhibition_fragment,
+    exhibition_json,
+    exhibitions_json,
 )
 from museion.db import SessionDep
-from museion.web import ApiRoute, PaginationDep, PathId, RenderDep, SearchQuery, id_list
+from museion.web import ApiRoute, PaginationDep, PathId, Render, RenderDep, SearchQuery, id_list
 
 router = APIRouter(tags=["exhibitions"], route_class=ApiRoute)
 
 by_museum_ids = id_list("by_museum_ids", description="Only exhibitions of these museums.")
+JSON = "application/json"
 
 
-@router.get("/exhibitions", summary="List of exhibitions")
+@router.get("/exhibitions", summary="List of exhibitions", response_model=ExhibitionsEnvelope)
 def list_exhibitions(
+    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     render: RenderDep,
@@ -31,10 +37,10 @@ def list_exhibitions(
     museum_ids: Annotated[list[int] | None, Depends(by_museum_ids)] = None,
     by_featured: Annotated[bool | None, Query(description="Only (un)featured exhibitions.")] = None,
     q: SearchQuery = None,
-) -> ExhibitionsEnvelope:
+) -> Response:
     """The exhibitions of all museums, or of `by_museum_ids[]`; `by_featured`
     and `q` narrow them down."""
-    total, exhibitions = service.list_exhibitions(
+    page = service.exhibition_page(
         session,
         principal,
         museum_ids=museum_ids,
@@ -43,19 +49,38 @@ def list_exhibitions(
         offset=pagination.offset,
         limit=pagination.per_page,
     )
-    return ExhibitionsEnvelope(
-        exhibitions=[ExhibitionOut.build(e, render) for e in exhibitions],
-        meta=pagination.meta(total),
-    )
+    written = _exhibition_fragments(request, session, page, render)
+    return Response(exhibitions_json(written, pagination.meta(page.total)), media_type=JSON)
 
 
-@router.get("/exhibitions/{exhibition_id}", summary="Details of a single exhibition")
+def _exhibition_fragments(
+    request: Request, session: SessionDep, page: service.ExhibitionPage, render: Render
+) -> list[bytes]:
+    """The page's exhibitions as this process rendered them before under the same content
+    generation (app.state.catalogue_fragments), rendered now where missing."""
+    fragments: Fragments[bytes] = request.app.state.catalogue_fragments
+    found = {i: fragments.get(page.generation, ("exhibition", i, render)) for i in page.ids}
+    missing = [exhibition_id for exhibition_id, kept in found.items() if kept is None]
+    if missing:
+        rows, frames = service.exhibitions_by_id(session, missing)
+        for row in rows:
+            rendered = exhibition_fragment(row, frames[row.id], render)
+            fragments.put(page.generation, ("exhibition", row.id, render), rendered)
+            found[row.id] = rendered
+    return [kept for i in page.ids if (kept := found[i]) is not None]
+
+
+@router.get(
+    "/exhibitions/{exhibition_id}",
+    summary="Details of a single exhibition",
+    response_model=ExhibitionEnvelope,
+)
 def show_exhibition(
     exhibition_id: PathId, session: SessionDep, principal: PrincipalDep, render: RenderDep
-) -> ExhibitionEnvelope:
+) -> Response:
     """One exhibition with its time frames, content texts and location."""
-    exhibition = service.get_exhibition(session, principal, exhibition_id)
-    location = service.exhibition_location(exhibition)
-    return ExhibitionEnvelope(
-        exhibition=ExhibitionDetailOut.build_detail(exhibition, location, render)
+    exhibition, frames = service.get_exhibition(session, principal, exhibition_id)
+    envelope = ExhibitionEnvelope.model_construct(
+        exhibition=ExhibitionDetailOut.build_detail(exhibition, frames[exhibition_id], render)
     )
+    return Response(exhibition_json(envelope), media_type=JSON)

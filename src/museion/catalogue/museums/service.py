@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from museion.access import Principal
 from museion.catalogue.museums import queries
-from museion.catalogue.museums.models import Museum, OpeningException, OpeningHour
+from museion.catalogue.museums.models import OpeningException, OpeningHour
+from museion.catalogue.museums.queries import MuseumPage
 from museion.db import search_pattern
 from museion.errors import NotFound
 
+__all__ = ["MuseumPage"]
 
-def list_museums(
+
+def museum_page(
     session: Session, principal: Principal, *, q: str | None, offset: int, limit: int
-) -> tuple[int, list[Museum]]:
-    """Museums the caller may see, in the house's shop order."""
-    return queries.list_museums(
+) -> MuseumPage:
+    """Museums the caller may see, in the house's shop order: which ones; what they show,
+    museums_by_id (or what the caller rendered before)."""
+    return queries.museum_page(
         session,
         museum_ids=principal.museum_ids,
         search=search_pattern(q) if q else None,
@@ -29,7 +34,12 @@ def list_museums(
     )
 
 
-def get_museum(session: Session, principal: Principal, museum_id: int) -> Museum:
+def museums_by_id(session: Session, museum_ids: Collection[int]) -> Sequence[Any]:
+    """What a list shows of these museums."""
+    return queries.museums_by_id(session, museum_ids)
+
+
+def get_museum(session: Session, principal: Principal, museum_id: int) -> Any:
     """A museum outside the token's museums does not exist for that token."""
     museum = queries.get_museum(session, museum_id, museum_ids=principal.museum_ids)
     if museum is None:
