@@ -30,6 +30,8 @@ from starlette.types import Receive, Scope, Send
 from museion.app import create_app
 from museion.auth import cache_view
 from museion.catalogue.events.models import Event, EventDate
+from museion.catalogue.exhibitions.models import Exhibition
+from museion.catalogue.museums.models import Museum
 from museion.config import Settings
 from museion.db import Database, session_scope
 from museion.demo.loader import DemoInstance, load_demo
@@ -377,6 +379,35 @@ def test_without_the_cache_seats_are_live_and_content_follows_its_generation(
         d["title"] for d in before.json()["dates"]
     }
     assert {d["title"] for d in announced.json()["dates"]} == {"Umbenannt"}
+
+
+def test_exhibition_and_museum_lists_follow_the_content_generation(instance: Instance) -> None:
+    settings = instance.settings.model_copy(update={"cache_seconds": 0})
+    reseller = bearer("demo-reseller")
+    lists = ("/api/v4/exhibitions", "/api/v4/museums")
+
+    def titles() -> list[set[str]]:
+        answers = [client.get(path, headers=reseller).json() for path in lists]
+        return [
+            {item["title"] for item in answer[key]}
+            for answer, key in zip(answers, ("exhibitions", "museums"), strict=True)
+        ]
+
+    with TestClient(create_app(settings, instance.database)) as client:
+        before = titles()
+        with session_scope(instance.database) as session:
+            session.execute(update(Exhibition).values(title={"de": "Umbenannt"}))
+            session.execute(update(Museum).values(title={"de": "Umbenannt"}))
+        unannounced = titles()
+        with session_scope(instance.database) as session:
+            catalogue_changed(session)
+        announced = titles()
+        # The details read their content on every request.
+        museum = client.get("/api/v4/museums/1", headers=reseller).json()["museum"]
+    # Lists are rendered once per content generation: a change shows once it is announced.
+    assert unannounced == before
+    assert announced == [{"Umbenannt"}, {"Umbenannt"}]
+    assert museum["title"] == "Umbenannt"
 
 
 def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> None:
