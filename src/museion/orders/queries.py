@@ -549,7 +549,9 @@ def _finalize_statement(
 
 _INSERT_ORDER = insert(_order).returning(_order.c.id)
 _INSERT_ITEMS = insert(_item).returning(_item.c.id, sort_by_parameter_order=True)
-_INSERT_BARCODES = insert(_barcode).returning(_barcode.c.id, sort_by_parameter_order=True)
+# No sort_by_parameter_order: SQLite then took one INSERT per barcode; unordered, an order's
+# barcodes go in one statement on both databases, and each new id is found by its (unique) code.
+_INSERT_BARCODES = insert(_barcode).returning(_barcode.c.id, _barcode.c.code)
 
 
 def insert_order(session: Session, values: Mapping[str, Any]) -> int:
@@ -568,7 +570,8 @@ def insert_barcodes(session: Session, codes: Iterable[tuple[int, str]]) -> list[
     rows = [{"order_item_id": item_id, "code": code} for item_id, code in codes]
     if not rows:
         return []
-    return list(session.execute(_INSERT_BARCODES, rows).scalars())
+    ids = {code: barcode_id for barcode_id, code in session.execute(_INSERT_BARCODES, rows)}
+    return [ids[row["code"]] for row in rows]
 
 
 def lock_order(session: Session, *, order_id: int | None = None, token: str | None = None) -> None:

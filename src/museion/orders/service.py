@@ -616,12 +616,17 @@ def finalize_order(
     )
     minted = [(item, new_code()) for item in live for _ in range(item.quantity)]
     barcode_ids = queries.insert_barcodes(session, [(item.id, code) for item, code in minted])
-    for (item, code), barcode_id in zip(minted, barcode_ids, strict=True):
+    # By id, as reading the order lists them (one statement need not number rows in order).
+    for (item, code), barcode_id in sorted(zip(minted, barcode_ids, strict=True), key=_by_id):
         item.barcodes.append(ShownBarcode(barcode_id, code, None))
     mail.queue_confirmation(session, order, now)
     # Last: the counter row stays locked until commit, so take it as late as possible.
     order.invoice_number = _issue_invoice(session, order, issuer, zone, now)
     return order
+
+
+def _by_id(minted: tuple[tuple[ShownItem, str], int]) -> int:
+    return minted[1]
 
 
 def _issue(
