@@ -31,12 +31,12 @@ import httpx2 as httpx
 from fastapi import FastAPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import UNREACHABLE_LIMITS  # noqa: E402
-from orders import SECRET, prepare, recreate  # noqa: E402
-from profile_request import SqlTimer, run_in_this_thread  # noqa: E402
+from load import UNREACHABLE_LIMITS
+from profile_request import SqlTimer, run_in_this_thread
 
-from museion.app import create_app  # noqa: E402
-from museion.config import Settings  # noqa: E402
+from museion.app import create_app
+from museion.config import Settings
+from orders import SECRET, prepare, recreate
 
 
 def bodies(dates: Sequence[int], ticket: tuple[int, str], n: int) -> list[dict[str, Any]]:

@@ -314,7 +314,7 @@ def _shown_location(location: Location | None) -> ShownLocation | None:
 def _item_row(
     shown: ShownItem, *, museum_id: int | None, attendees: list[dict[str, str]] | None
 ) -> dict[str, Any]:
-    """The order_item row of a new item, but its order id."""
+    """The order_item row of a new item, but its order id (what queries.insert_order writes)."""
     return {
         "type": shown.type,
         "museum_id": museum_id,
@@ -436,7 +436,7 @@ def place_order(
         expires_at=expires_at,
         items=[shown for _, shown in taken],
     )
-    order.id = queries.insert_order(
+    order.id, item_ids = queries.insert_order(
         session,
         {
             "token": order.token,
@@ -451,8 +451,8 @@ def place_order(
             "created_at": created_at,
             "expires_at": expires_at,
         },
+        [row for row, _ in taken],
     )
-    item_ids = queries.insert_items(session, [row | {"order_id": order.id} for row, _ in taken])
     for item, item_id in zip(order.items, item_ids, strict=True):
         item.id = item_id
     if dated:
