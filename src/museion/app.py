@@ -15,7 +15,7 @@ from museion.auth import cache_view, get_principal
 from museion.availability.routes import router as availability_router
 from museion.catalogue.events.fragments import Fragments
 from museion.catalogue.events.routes import router as events_router
-from museion.catalogue.events.schemas import DateFragment
+from museion.catalogue.events.schemas import DateFragment, EventFragment
 from museion.catalogue.exhibitions.routes import router as exhibitions_router
 from museion.catalogue.lookups.routes import router as lookups_router
 from museion.catalogue.museums.routes import router as museums_router
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     fallback = fallback_picture(settings.fallback_picture)
     app.state.fallback_picture = fallback.filename
     app.state.date_fragments = Fragments[DateFragment](settings.date_fragments)
+    app.state.event_fragments = Fragments[EventFragment](settings.date_fragments)
     app.state.date_totals = Fragments[int](settings.date_fragments and DATE_TOTALS)
     app.state.catalogue_fragments = Fragments[bytes](
         settings.date_fragments and CATALOGUE_FRAGMENTS

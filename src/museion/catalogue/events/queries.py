@@ -20,9 +20,17 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    true,
     union_all,
 )
-from sqlalchemy.orm import Session, contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import (
+    Session,
+    aliased,
+    contains_eager,
+    defer,
+    joinedload,
+    selectinload,
+)
 from sqlalchemy.orm.interfaces import LoaderOption
 from sqlalchemy.sql.elements import BindParameter
 
@@ -44,7 +52,7 @@ from museion.catalogue.events.models import (
 )
 from museion.catalogue.models import Location
 from museion.catalogue.museums.models import Museum
-from museion.db import LIKE_ESCAPE, contains_pattern, paginate
+from museion.db import LIKE_ESCAPE, contains_pattern
 from museion.system.cache import CONTENT_GENERATION
 
 NO_EXHIBITION = -1
@@ -190,30 +198,109 @@ def _with_bookable(
     return [condition if wanted else not_(condition)]
 
 
-def list_events(
-    session: Session,
-    f: EventFilter,
-    *,
-    channel: Channel,
-    bookable: bool | None,
-    language_ids: Sequence[int] | None,
-    with_future_dates: bool | None,
-    now: datetime,
-    offset: int,
-    limit: int,
-) -> tuple[int, list[Event]]:
-    statement = select(Event).where(*event_conditions(f))
-    statement = statement.where(*_with_bookable(channel.bookable(), bookable))
-    if language_ids is not None:
-        spoken = select(EventLanguage.event_id).where(EventLanguage.language_id.in_(language_ids))
-        statement = statement.where(Event.id.in_(spoken))
-    if with_future_dates is not None:
-        upcoming = select(EventDate.event_id).where(date_bookable(channel, now))
-        statement = statement.where(
-            Event.id.in_(upcoming) if with_future_dates else Event.id.not_in(upcoming)
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """What of a listed event the caller's channel decides: whether it can book the event."""
+
+    id: int
+    bookable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of events: the total, the page's events in order, and the content generation
+    they were read under (see museion.system.cache.CONTENT_GENERATION)."""
+
+    total: int
+    generation: int
+    events: list[LiveEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which events: the event filters plus languages, bookability and dates ahead."""
+
+    events: EventFilter
+    bookable: bool | None = None
+    language_ids: Sequence[int] | None = None
+    with_future_dates: bool | None = None
+
+
+# The statements of event_page per shape of query, as _PAGE_STATEMENTS for dates.
+_EVENT_PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[Select[Any], Select[Any]]] = {}
+
+
+def _event_page_statements(q: EventQuery, channel: Channel) -> tuple[Select[Any], Select[Any]]:
+    """(the page statement, the count statement) for the shape of `q`, every value bound: the
+    filters (filter_values), `language_ids`, `now`, `offset` and `limit`."""
+    shape = (
+        filter_shape(q.events),
+        q.bookable,
+        q.language_ids is not None,
+        q.with_future_dates,
+        channel,
+    )
+    found = _EVENT_PAGE_STATEMENTS.get(shape)
+    if found is not None:
+        return found
+    conditions = event_conditions(q.events, bound=True)
+    conditions += _with_bookable(channel.bookable(), q.bookable)
+    if q.language_ids is not None:
+        spoken = select(EventLanguage.event_id).where(
+            EventLanguage.language_id.in_(bindparam("language_ids", expanding=True))
         )
-    statement = statement.order_by(Event.id).options(*EVENT_LOADS, *EVENT_LIST_DEFERRED)
-    return paginate(session, statement, offset=offset, limit=limit)
+        conditions.append(Event.id.in_(spoken))
+    if q.with_future_dates is not None:
+        now: BindParameter[datetime] = bindparam("now", type_=EventDate.start_at.type)
+        # Per event from its own dates' index, the first one found deciding. (`id IN (dates
+        # bookable on the channel)` was correlated through the channel condition, and read
+        # every date ahead of every event once per event.)
+        ahead = select(EventDate.id).where(
+            EventDate.event_id == Event.id, date_bookable(channel, now)
+        )
+        upcoming = and_(channel.bookable(), ahead.exists())
+        conditions.append(upcoming if q.with_future_dates else not_(upcoming))
+    page = (
+        select(Event.id, channel.bookable(), CONTENT_GENERATION)
+        .where(*conditions)
+        .order_by(Event.id)
+        .offset(bindparam("offset", type_=Integer()))
+        .limit(bindparam("limit", type_=Integer()))
+    )
+    count = select(func.count()).select_from(Event).where(*conditions)
+    if len(_EVENT_PAGE_STATEMENTS) >= _PAGE_SHAPES:
+        _EVENT_PAGE_STATEMENTS.clear()
+    built: tuple[Select[Any], Select[Any]] = (page, count)
+    _EVENT_PAGE_STATEMENTS[shape] = built
+    return built
+
+
+def event_page(
+    session: Session, q: EventQuery, *, channel: Channel, now: datetime, offset: int, limit: int
+) -> EventPage:
+    """A page of events without loading them: their ids, bookability and the content generation
+    in one statement (their content comes from events_by_id, or from what the caller rendered
+    of it before under the same generation); then the count."""
+    page, count = _event_page_statements(q, channel)
+    values = {**filter_values(q.events), "now": now, "offset": offset, "limit": limit}
+    if q.language_ids is not None:
+        values["language_ids"] = list(q.language_ids)
+    rows: Sequence[Any] = session.connection().execute(page, values).all()
+    events = [LiveEvent(event_id, bool(bookable)) for event_id, bookable, _generation in rows]
+    total = int(session.connection().scalar(count, values) or 0)
+    generation = int(rows[0][-1] or 0) if rows else 0
+    return EventPage(total, generation, events)
+
+
+def events_by_id(session: Session, event_ids: Collection[int]) -> list[Event]:
+    """Events with what an event list shows of them (not their content and documents)."""
+    statement = (
+        select(Event)
+        .where(Event.id.in_(event_ids))
+        .order_by(Event.id)
+        .options(*EVENT_LOADS, *EVENT_LIST_DEFERRED)
+    )
+    return list(session.scalars(statement))
 
 
 # A list shows neither content nor documents; leave them (and the search text) unread.
@@ -251,32 +338,144 @@ def event_exists(session: Session, event_id: int, f: EventFilter) -> bool:
     return session.scalar(statement) is not None
 
 
+# The statements of live_event per shape of filter and channel.
+_LIVE_EVENT_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def live_event(
+    session: Session, event_id: int, f: EventFilter, channel: Channel
+) -> tuple[bool, int] | None:
+    """Whether the caller may see event `event_id` (None: it may not), and if so whether its
+    channel sells it and the content generation, without loading the event."""
+    key = (filter_shape(f), channel)
+    statement = _LIVE_EVENT_STATEMENTS.get(key)
+    if statement is None:
+        statement = select(channel.bookable(), CONTENT_GENERATION).where(
+            Event.id == bindparam("event_id", type_=Integer()),
+            *event_conditions(f, bound=True),
+        )
+        _LIVE_EVENT_STATEMENTS[key] = statement
+    values = {**filter_values(f), "event_id": event_id}
+    row = session.connection().execute(statement, values).first()
+    return None if row is None else (bool(row[0]), int(row[1] or 0))
+
+
+def event_by_id(session: Session, event_id: int) -> Event | None:
+    """An event with what its detail shows of it (content and documents too)."""
+    return session.scalars(select(Event).where(Event.id == event_id).options(*EVENT_LOADS)).first()
+
+
+_DatesAhead = Select[int, str, datetime, int, int, int, int | None]
+
+
+def _dates_ahead_statement() -> _DatesAhead:
+    now: BindParameter[datetime] = bindparam("now", type_=EventDate.start_at.type)
+    return (
+        select(
+            EventDate.id,
+            EventDate.status,
+            EventDate.start_at,
+            EventDate.seats_min,
+            EventDate.seats_max,
+            EventDate.seats_booked + _ordered_seats(now),
+            EventDate.max_per_registration,
+        )
+        .where(
+            EventDate.event_id == bindparam("event_id", type_=Integer()),
+            EventDate.status == DateStatus.BOOKED.value,
+            EventDate.start_at >= now,
+            EventDate.start_at < bindparam("end", type_=EventDate.start_at.type),
+        )
+        .order_by(EventDate.start_at, EventDate.id)
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+_DATES_AHEAD = _dates_ahead_statement()
+
+
+def dates_ahead(
+    session: Session, event_id: int, *, sold_here: bool, now: datetime, end: datetime, limit: int
+) -> list[tuple[LiveDate, datetime]]:
+    """The first `limit` booked dates of an event from `now` to `end` as live figures, each with
+    its start; `sold_here`: whether the caller's channel sells the event."""
+    values = {"event_id": event_id, "now": now, "end": end, "limit": limit}
+    rows = session.connection().execute(_DATES_AHEAD, values)
+    return [
+        (
+            LiveDate(
+                id=date_id,
+                event_id=event_id,
+                bookable=sold_here
+                and status == DateStatus.BOOKED.value
+                and start_at > now
+                and taken < seats_max,
+                seats_min=seats_min,
+                seats_max=seats_max,
+                seats_taken=taken,
+                max_per_registration=per_registration,
+            ),
+            start_at,
+        )
+        for date_id, status, start_at, seats_min, seats_max, taken, per_registration in rows
+    ]
+
+
 def upcoming_start_times(
     session: Session, event_ids: Sequence[int], channel: Channel, now: datetime, per_event: int
 ) -> dict[int, list[datetime]]:
-    """The next bookable start times of many events in one query (a window function)."""
+    """The next bookable start times of many events in one statement: each event's first
+    `per_event` read from its (event_id, status, start_at) index (_upcoming_statement)."""
     if not event_ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(partition_by=EventDate.event_id, order_by=(EventDate.start_at, EventDate.id))
-        .label("rank")
-    )
-    ranked = (
-        select(EventDate.event_id, EventDate.start_at, rank)
-        .join(Event, Event.id == EventDate.event_id)
-        .where(EventDate.event_id.in_(event_ids), date_bookable(channel, now))
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked.c.event_id, ranked.c.start_at)
-        .where(ranked.c.rank <= per_event)
-        .order_by(ranked.c.event_id, ranked.c.start_at)
-    )
+    statement = _upcoming_statement(session.get_bind().dialect.name, channel)
+    values = {"event_ids": list(event_ids), "now": now, "per_event": per_event}
     found: dict[int, list[datetime]] = {}
-    for row in rows:
-        found.setdefault(row.event_id, []).append(row.start_at)
+    for event_id, start_at in session.connection().execute(statement, values):
+        found.setdefault(event_id, []).append(start_at)
     return found
+
+
+_UPCOMING_STATEMENTS: dict[tuple[str, Channel], Select[int, datetime]] = {}
+
+
+def _upcoming_statement(dialect: str, channel: Channel) -> Select[int, datetime]:
+    """Per event a LIMIT on its own dates, so that only the dates shown are read (ranking all of
+    a page's future dates with a window function read about ten times as many, each with its
+    seat count). PostgreSQL runs the limited subquery once per event as a LATERAL join; SQLite
+    has no LATERAL, but runs a correlated `id IN (... LIMIT n)` once per event, and PostgreSQL
+    would run that once per date of the table. Built once per dialect and channel."""
+    key = (dialect, channel)
+    found = _UPCOMING_STATEMENTS.get(key)
+    if found is not None:
+        return found
+    now: BindParameter[datetime] = bindparam("now", type_=EventDate.start_at.type)
+    first = (
+        select(EventDate.id, EventDate.start_at)
+        .where(EventDate.event_id == Event.id, date_bookable(channel, now))
+        .order_by(EventDate.start_at, EventDate.id)
+        .limit(bindparam("per_event", type_=Integer()))
+    )
+    events = Event.id.in_(bindparam("event_ids", expanding=True))
+    statement: Select[int, datetime]
+    if dialect == "postgresql":
+        ahead = first.lateral("ahead")
+        statement = (
+            select(Event.id, ahead.c.start_at)
+            .join(ahead, true())
+            .where(events)
+            .order_by(Event.id, ahead.c.start_at, ahead.c.id)
+        )
+    else:
+        shown = aliased(EventDate, name="shown")
+        statement = (
+            select(Event.id, shown.start_at)
+            .join(shown, shown.id.in_(first.with_only_columns(EventDate.id)))
+            .where(events)
+            .order_by(Event.id, shown.start_at, shown.id)
+        )
+    _UPCOMING_STATEMENTS[key] = statement
+    return statement
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,8 @@ from museion.catalogue.events.schemas import (
     DateFragment,
     DateOut,
     DatesEnvelope,
-    DocumentOut,
-    EventDetailOut,
     EventEnvelope,
-    EventOut,
+    EventFragment,
     EventsEnvelope,
     LanguagesEnvelope,
     NamedOut,
@@ -43,8 +41,17 @@ from museion.catalogue.events.schemas import (
     calendar_any_json,
     calendar_json,
     dates_json,
+    event_json,
+    events_json,
 )
-from museion.catalogue.events.service import DateQuery, DateStatus, EventDate, EventFilter, TagKind
+from museion.catalogue.events.service import (
+    DateQuery,
+    DateStatus,
+    EventDate,
+    EventFilter,
+    EventQuery,
+    TagKind,
+)
 from museion.db import SessionDep
 from museion.system.cache import PAGE_EVENTS
 from museion.web import (
@@ -179,8 +186,9 @@ for _kind, _plural in TAG_ROUTES.items():
     _tag_route(_kind, _plural)
 
 
-@router.get("/events", summary="List of events")
+@router.get("/events", summary="List of events", response_model=EventsEnvelope)
 def list_events(
+    request: Request,
     session: SessionDep,
     now: NowDep,
     principal: PrincipalDep,
@@ -192,55 +200,90 @@ def list_events(
     with_bookings_in_future: Annotated[
         bool | None, Query(description="Only events with (without) bookable dates ahead.")
     ] = None,
-) -> EventsEnvelope:
+) -> Response:
     """Events, filtered by museum, exhibition, category, tags, language and
     bookability; each with its next start times."""
-    total, events, upcoming = service.list_events(
-        session,
-        principal,
-        f,
+    q = EventQuery(
+        events=f,
         bookable=by_bookable,
         language_ids=language_ids,
         with_future_dates=with_bookings_in_future,
-        now=now,
-        offset=pagination.offset,
-        limit=pagination.per_page,
     )
-    channel = service.channel_for(principal)
-    return EventsEnvelope(
-        events=[
-            EventOut.build(e, service.is_event_bookable(e, channel), upcoming.get(e.id, []), render)
-            for e in events
-        ],
-        meta=pagination.meta(total),
+    found = service.list_events(
+        session, principal, q, now=now, offset=pagination.offset, limit=pagination.per_page
     )
+    page = found.page
+    fragments = _event_fragments(
+        request, session, page.generation, [e.id for e in page.events], render
+    )
+    written = [
+        fragment.json(e.bookable, found.upcoming.get(e.id, []), render)
+        for e in page.events
+        if (fragment := fragments.get(e.id)) is not None
+    ]
+    return Response(events_json(written, pagination.meta(page.total)), media_type=JSON)
 
 
-@router.get("/events/{event_id}", summary="Details of an event, with its upcoming dates")
+def _event_fragments(
+    request: Request, session: SessionDep, generation: int, event_ids: list[int], render: Render
+) -> dict[int, EventFragment]:
+    """The listed events' fragments, from those this process rendered before under the same
+    content generation (rendered now where missing), as _dates_answer does for dates."""
+    kept: Fragments[EventFragment] = request.app.state.event_fragments
+    found = {event_id: kept.get(generation, (event_id, render)) for event_id in event_ids}
+    missing = [event_id for event_id, fragment in found.items() if fragment is None]
+    if missing:
+        for event in service.events_by_id(session, missing):
+            fragment = EventFragment.of(event, render)
+            kept.put(generation, (event.id, render), fragment)
+            found[event.id] = fragment
+    return {event_id: fragment for event_id, fragment in found.items() if fragment is not None}
+
+
+def _date_fragments(
+    request: Request,
+    session: SessionDep,
+    generation: int,
+    dates: list[service.LiveDate],
+    render: Render,
+) -> list[bytes]:
+    """The dates' JSON in order, their content from the date fragments (as _dates_answer)."""
+    kept: Fragments[DateFragment] = request.app.state.date_fragments
+    found = {d.id: kept.get(generation, (d.id, render)) for d in dates}
+    missing = [date_id for date_id, fragment in found.items() if fragment is None]
+    if missing:
+        for event_date in service.dates_by_id(session, missing):
+            fragment = DateFragment.of(event_date, render)
+            kept.put(generation, (event_date.id, render), fragment)
+            found[event_date.id] = fragment
+    return [f.json(d) for d in dates if (f := found.get(d.id)) is not None]
+
+
+@router.get(
+    "/events/{event_id}",
+    summary="Details of an event, with its upcoming dates",
+    response_model=EventEnvelope,
+)
 def show_event(
-    event_id: PathId, session: SessionDep, now: NowDep, principal: PrincipalDep, render: RenderDep
-) -> EventEnvelope:
+    request: Request,
+    event_id: PathId,
+    session: SessionDep,
+    now: NowDep,
+    principal: PrincipalDep,
+    render: RenderDep,
+) -> Response:
     """One event with its content, documents and its upcoming dates."""
     detail = service.event_detail(session, principal, event_id, now)
-    event = detail.event
-    bookable = service.is_event_bookable(event, service.channel_for(principal))
-    return EventEnvelope(
-        event=EventDetailOut(
-            **EventOut.fields_of(event, bookable, detail.upcoming, render),
-            content=render.content(event.content),
-            documents=[
-                DocumentOut(
-                    title=render.text(d.get("title")),
-                    url=d["url"],
-                    content_type=d.get("content_type"),
-                )
-                for d in event.documents
-            ],
-            dates=[_date_out(d, principal, render, now) for d in detail.dates],
-            tickets=[],
-            quotas=[],
-        )
-    )
+    kept: Fragments[EventFragment] = request.app.state.event_fragments
+    # A detail's fragment holds its content and documents too: filed apart from the list's.
+    key = (event_id, render, "detail")
+    fragment = kept.get(detail.generation, key)
+    if fragment is None:
+        fragment = EventFragment.of_detail(service.event_content(session, event_id), render)
+        kept.put(detail.generation, key, fragment)
+    dates = _date_fragments(request, session, detail.generation, detail.dates, render)
+    written = fragment.json(detail.event.bookable, detail.upcoming, render, dates)
+    return Response(event_json(written), media_type=JSON)
 
 
 @router.get("/events/{event_id}/categories", summary="The category of one event")

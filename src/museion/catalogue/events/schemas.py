@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 WALL_CLOCK = "%Y-%m-%d %H:%M:%S"
 
 
+def wall_clock(moment: datetime, render: Render) -> str:
+    return render.time(moment).strftime(WALL_CLOCK)
+
+
 class NamedOut(BaseModel):
     id: int
     name: Text
@@ -129,9 +133,7 @@ class EventOut(BaseModel):
             "max_participants": event.max_participants,
             "duration": event.duration,
             "entry_fee": event.entry_fee,
-            "upcoming_bookings_start_times": [
-                render.time(start).strftime(WALL_CLOCK) for start in upcoming
-            ],
+            "upcoming_bookings_start_times": [wall_clock(start, render) for start in upcoming],
         }
 
     @classmethod
@@ -333,6 +335,98 @@ def calendar_json(days: dict[str, list[bytes]]) -> bytes:
     return b'{"data":{%b}}' % b",".join(written)
 
 
+_UPCOMING_KEY = b',"upcoming_bookings_start_times":'
+_DETAIL_END = b'"dates":[],"tickets":[],"quotas":[]}'
+
+
+@dataclass(frozen=True, slots=True)
+class EventFragment:
+    """An event's JSON as EventOut (in a list) or EventDetailOut (`of_detail`) writes it, less
+    what changes without its content changing: `head` + bookable + `middle` + upcoming start
+    times + `tail`, and for a detail its dates + `end`. Built once per event, locale and content
+    generation; every answer merges in the live figures."""
+
+    head: bytes
+    middle: bytes
+    tail: bytes
+    end: bytes = b""
+
+    @classmethod
+    def of(cls, event: Event, render: Render) -> EventFragment:
+        out = EventOut.build(event, False, [], render)
+        return cls._split(_EVENT_OUT.to_json(out), b"")
+
+    @classmethod
+    def of_detail(cls, event: Event, render: Render) -> EventFragment:
+        out = EventDetailOut(
+            **EventOut.fields_of(event, False, [], render),
+            content=render.content(event.content),
+            documents=[
+                DocumentOut(
+                    title=render.text(d.get("title")),
+                    url=d["url"],
+                    content_type=d.get("content_type"),
+                )
+                for d in event.documents
+            ],
+            dates=[],
+            tickets=[],
+            quotas=[],
+        )
+        whole = _EVENT_DETAIL_OUT.to_json(out)
+        # The detail's last fields are its dates and two lists that are always empty.
+        if not whole.endswith(_DETAIL_END):
+            raise ValueError("EventDetailOut no longer ends with its dates")
+        dates_at = len(whole) - len(_DETAIL_END) + len(b'"dates":[')
+        return cls._split(whole[:dates_at], whole[dates_at:])
+
+    @classmethod
+    def _split(cls, whole: bytes, end: bytes) -> EventFragment:
+        # As in DateFragment.of: keys are written unescaped and quotes inside strings escaped,
+        # so the first `"bookable":` and `,"upcoming_bookings_start_times":` are the fields
+        # (before the latter come only fixed keys and locale codes).
+        bookable_at = whole.index(_BOOKABLE_KEY) + len(b'"bookable":')
+        upcoming_at = whole.index(_UPCOMING_KEY, bookable_at) + len(_UPCOMING_KEY)
+        return cls(
+            head=whole[:bookable_at],
+            middle=whole[bookable_at + len(b"false") : upcoming_at],
+            tail=whole[upcoming_at + len(b"[]") :],
+            end=end,
+        )
+
+    def json(
+        self,
+        bookable: bool,
+        upcoming: Sequence[datetime],
+        render: Render,
+        dates: Sequence[bytes] = (),
+    ) -> bytes:
+        """`dates`: a detail's dates as DateFragment.json writes them."""
+        # WALL_CLOCK writes digits, dashes, colons and a space: nothing that JSON escapes.
+        starts = b",".join(b'"%s"' % wall_clock(start, render).encode() for start in upcoming)
+        return b"".join(
+            (
+                self.head,
+                b"true" if bookable else b"false",
+                self.middle,
+                b"[%b]" % starts,
+                self.tail,
+                b",".join(dates),
+                self.end,
+            )
+        )
+
+
+def events_json(events: list[bytes], meta: Meta) -> bytes:
+    """EventsEnvelope's JSON around events written by EventFragment.json."""
+    return b'{"events":[%b],"meta":%b}' % (b",".join(events), _META.to_json(meta))
+
+
+def event_json(event: bytes) -> bytes:
+    """EventEnvelope's JSON around an event written by EventFragment.json."""
+    return b'{"event":%b}' % event
+
+
 class SeatCategoryOut(BaseModel):
     id: int
     title: str
@@ -445,5 +539,7 @@ class CalendarAllEnvelope(BaseModel):
 
 
 _DATE_OUT = DateOut.__pydantic_serializer__
+_EVENT_OUT = EventOut.__pydantic_serializer__
+_EVENT_DETAIL_OUT = EventDetailOut.__pydantic_serializer__
 _META = Meta.__pydantic_serializer__
 _CALENDAR_ANY = CalendarAnyEnvelope.__pydantic_serializer__

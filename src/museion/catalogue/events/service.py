@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,7 +28,10 @@ from museion.catalogue.events.queries import (
     DatePage,
     DateQuery,
     EventFilter,
+    EventPage,
+    EventQuery,
     LiveDate,
+    LiveEvent,
 )
 from museion.errors import Forbidden, NotFound, Unprocessable
 
@@ -39,6 +42,7 @@ __all__ = [
     "DateStatus",
     "EventDate",
     "EventFilter",
+    "EventQuery",
     "LiveDate",
     "TagKind",
 ]
@@ -145,42 +149,49 @@ def check_status(principal: Principal, status: DateStatus) -> DateStatus:
     return status
 
 
+@dataclass(frozen=True)
+class EventList:
+    """A page of events as live figures (see queries.event_page), with the next bookable start
+    times of each event that has them."""
+
+    page: EventPage
+    upcoming: dict[int, list[datetime]]
+
+
 def list_events(
     session: Session,
     principal: Principal,
-    f: EventFilter,
+    q: EventQuery,
     *,
-    bookable: bool | None,
-    language_ids: Sequence[int] | None,
-    with_future_dates: bool | None,
     now: datetime,
     offset: int,
     limit: int,
-) -> tuple[int, list[Event], dict[int, list[datetime]]]:
-    """Events with their next bookable start times, all batch-loaded."""
+) -> EventList:
+    """Events with their next bookable start times; their content comes from events_by_id, or
+    from what the caller rendered of it before under the same content generation."""
     channel = channel_for(principal)
-    total, events = queries.list_events(
-        session,
-        scoped(principal, f),
-        channel=channel,
-        bookable=bookable,
-        language_ids=language_ids,
-        with_future_dates=with_future_dates,
-        now=now,
-        offset=offset,
-        limit=limit,
-    )
-    upcoming = queries.upcoming_start_times(
-        session, [e.id for e in events], channel, now, UPCOMING_START_TIMES
-    )
-    return total, events, upcoming
+    q = replace(q, events=scoped(principal, q.events))
+    page = queries.event_page(session, q, channel=channel, now=now, offset=offset, limit=limit)
+    # Only the caller's channel books dates: an event it does not sell has none ahead.
+    sold = [e.id for e in page.events if e.bookable]
+    upcoming = queries.upcoming_start_times(session, sold, channel, now, UPCOMING_START_TIMES)
+    return EventList(page, upcoming)
+
+
+def events_by_id(session: Session, event_ids: Collection[int]) -> list[Event]:
+    """The content of listed events (see list_events)."""
+    return queries.events_by_id(session, event_ids)
 
 
 @dataclass(frozen=True)
 class EventDetail:
-    event: Event
+    """An event's live figures: whether the caller can book it, its next bookable start times,
+    its embedded dates; and the content generation they were read under."""
+
+    event: LiveEvent
+    generation: int
     upcoming: list[datetime]
-    dates: list[EventDate]
+    dates: list[LiveDate]
 
 
 def get_event(session: Session, principal: Principal, event_id: int, now: datetime) -> Event:
@@ -194,17 +205,39 @@ def event_detail(
     session: Session, principal: Principal, event_id: int, now: datetime
 ) -> EventDetail:
     """The event with its upcoming dates embedded, so a detail page needs one request."""
-    event = get_event(session, principal, event_id, now)
     channel = channel_for(principal)
-    query = DateQuery(
-        events=EventFilter(event_ids=[event.id]), start=now, end=now + timedelta(days=3660)
+    found = queries.live_event(session, event_id, scoped(principal, EventFilter()), channel)
+    if found is None:
+        raise NotFound(f"event {event_id} not found")
+    sold_here, generation = found
+    ahead = queries.dates_ahead(
+        session,
+        event_id,
+        sold_here=sold_here,
+        now=now,
+        end=now + timedelta(days=3660),
+        limit=EMBEDDED_DATES,
     )
-    _, dates = queries.list_dates(
-        session, query, channel=channel, now=now, offset=0, limit=EMBEDDED_DATES
+    upcoming = [start for live, start in ahead if live.bookable][:UPCOMING_START_TIMES]
+    # The embedded dates are the first of all booked dates ahead: when they hold enough bookable
+    # ones, those are the next bookable start times; otherwise these lie beyond them (or are
+    # fewer), and only the query knows.
+    if sold_here and len(upcoming) < UPCOMING_START_TIMES:
+        found_times = queries.upcoming_start_times(
+            session, [event_id], channel, now, UPCOMING_START_TIMES
+        )
+        upcoming = found_times.get(event_id, [])
+    return EventDetail(
+        LiveEvent(event_id, sold_here), generation, upcoming, [live for live, _ in ahead]
     )
-    with_orders(session, dates, now)
-    upcoming = queries.upcoming_start_times(session, [event.id], channel, now, UPCOMING_START_TIMES)
-    return EventDetail(event, upcoming.get(event.id, []), dates)
+
+
+def event_content(session: Session, event_id: int) -> Event:
+    """An event's content for its detail (the caller checked it may see it: event_detail)."""
+    event = queries.event_by_id(session, event_id)
+    if event is None:
+        raise NotFound(f"event {event_id} not found")
+    return event
 
 
 def date_page(
