@@ -264,9 +264,18 @@ def event_page(date: dict[str, Any]) -> str:
     )
 
 
-def seats_of(page: httpx.Response, date_id: int) -> dict[str, Any]:
-    [date] = [d for d in page.json()["dates"] if d["id"] == date_id]
+def seats_of(page: httpx.Response | dict[str, Any], date_id: int) -> dict[str, Any]:
+    """The seats of a date in a page of dates (or in an event detail, which holds its dates)."""
+    dates = page["dates"] if isinstance(page, dict) else page.json()["dates"]
+    [date] = [d for d in dates if d["id"] == date_id]
     return cast(dict[str, Any], date["seats"])
+
+
+def titles_of(page: httpx.Response, event_id: int) -> str:
+    """The title of an event in an event list or detail."""
+    body = page.json()
+    [event] = [e for e in body.get("events", [body.get("event")]) if e["id"] == event_id]
+    return cast(str, event["title"])
 
 
 def test_an_order_ends_the_cached_pages_of_its_event_only(instance: Instance) -> None:
@@ -408,6 +417,46 @@ def test_exhibition_and_museum_lists_follow_the_content_generation(instance: Ins
     assert unannounced == before
     assert announced == [{"Umbenannt"}, {"Umbenannt"}]
     assert museum["title"] == "Umbenannt"
+
+
+def test_event_lists_and_details_merge_live_figures_into_content_of_their_generation(
+    instance: Instance,
+) -> None:
+    uncached = instance.settings.model_copy(update={"cache_seconds": 0})
+    rendered_anew = uncached.model_copy(update={"date_fragments": 0})
+    reseller = bearer("demo-reseller")
+    events = "/api/v4/events?per_page=100"
+    with (
+        TestClient(create_app(uncached, instance.database)) as client,
+        TestClient(create_app(rendered_anew, instance.database)) as fresh,
+    ):
+        a, _b = bookable_dates_of_two_events(client)
+        detail = f"/api/v4/events/{a['event_id']}"
+        client.get(events, headers=reseller)
+        before = client.get(detail, headers=reseller)
+        ordered = client.post(
+            "/api/v4/orders", json=order_body(event_item(a["id"], 1)), headers=reseller
+        )
+        assert ordered.status_code == 201, ordered.text
+        after_order = client.get(detail, headers=reseller)
+        with session_scope(instance.database) as session:
+            session.execute(
+                update(Event).where(Event.id == a["event_id"]).values(title={"de": "Umbenannt"})
+            )
+        unannounced = [client.get(url, headers=reseller) for url in (events, detail)]
+        with session_scope(instance.database) as session:
+            catalogue_changed(session)
+        announced = [client.get(url, headers=reseller) for url in (events, detail)]
+        rendered = [fresh.get(url, headers=reseller) for url in (events, detail)]
+    # Seats come from the database on every read (no content change announced).
+    assert seats_of(after_order.json()["event"], a["id"])["booked"] == (
+        seats_of(before.json()["event"], a["id"])["booked"] + 1
+    )
+    # Content is rendered once per content generation: a change shows once it is announced,
+    # and then reads as if rendered anew.
+    titles = [titles_of(page, a["event_id"]) for page in (*unannounced, *announced)]
+    assert titles == [titles_of(before, a["event_id"])] * 2 + ["Umbenannt"] * 2
+    assert [page.content for page in announced] == [page.content for page in rendered]
 
 
 def test_a_committed_change_ends_cached_answers_at_once(instance: Instance) -> None:

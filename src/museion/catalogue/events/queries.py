@@ -400,7 +400,7 @@ def dates_ahead(
     """The first `limit` booked dates of an event from `now` to `end` as live figures, each with
     its start; `sold_here`: whether the caller's channel sells the event."""
     values = {"event_id": event_id, "now": now, "end": end, "limit": limit}
-    rows = session.connection().execute(_DATES_AHEAD, values)
+    rows = session.connection().execute(_DATES_AHEAD, values).all()
     return [
         (
             LiveDate(
@@ -431,7 +431,7 @@ def upcoming_start_times(
     statement = _upcoming_statement(session.get_bind().dialect.name, channel)
     values = {"event_ids": list(event_ids), "now": now, "per_event": per_event}
     found: dict[int, list[datetime]] = {}
-    for event_id, start_at in session.connection().execute(statement, values):
+    for event_id, start_at in session.connection().execute(statement, values).all():
         found.setdefault(event_id, []).append(start_at)
     return found
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -32,7 +34,14 @@ WALL_CLOCK = "%Y-%m-%d %H:%M:%S"
 
 
 def wall_clock(moment: datetime, render: Render) -> str:
-    return render.time(moment).strftime(WALL_CLOCK)
+    return _wall_clock(moment, render.zone)
+
+
+# A page of events writes some 250 start times, and the next request writes the same ones:
+# converting and formatting each costs more than the rest of writing the page's JSON.
+@lru_cache(maxsize=32_768)
+def _wall_clock(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime(WALL_CLOCK)
 
 
 class NamedOut(BaseModel):
