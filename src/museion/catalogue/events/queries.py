@@ -396,26 +396,24 @@ _DATES_AHEAD = _dates_ahead_statement()
 
 def dates_ahead(
     session: Session, event_id: int, *, sold_here: bool, now: datetime, end: datetime, limit: int
-) -> list[tuple[LiveDate, datetime]]:
-    """The first `limit` booked dates of an event from `now` to `end` as live figures, each with
-    its start; `sold_here`: whether the caller's channel sells the event."""
+) -> list[LiveDate]:
+    """The first `limit` booked dates of an event from `now` to `end` as live figures;
+    `sold_here`: whether the caller's channel sells the event."""
     values = {"event_id": event_id, "now": now, "end": end, "limit": limit}
     rows = session.connection().execute(_DATES_AHEAD, values).all()
     return [
-        (
-            LiveDate(
-                id=date_id,
-                event_id=event_id,
-                bookable=sold_here
-                and status == DateStatus.BOOKED.value
-                and start_at > now
-                and taken < seats_max,
-                seats_min=seats_min,
-                seats_max=seats_max,
-                seats_taken=taken,
-                max_per_registration=per_registration,
-            ),
-            start_at,
+        LiveDate(
+            id=date_id,
+            event_id=event_id,
+            start_at=start_at,
+            bookable=sold_here
+            and status == DateStatus.BOOKED.value
+            and start_at > now
+            and taken < seats_max,
+            seats_min=seats_min,
+            seats_max=seats_max,
+            seats_taken=taken,
+            max_per_registration=per_registration,
         )
         for date_id, status, start_at, seats_min, seats_max, taken, per_registration in rows
     ]

@@ -218,7 +218,7 @@ def event_detail(
         end=now + timedelta(days=3660),
         limit=EMBEDDED_DATES,
     )
-    upcoming = [start for live, start in ahead if live.bookable][:UPCOMING_START_TIMES]
+    upcoming = [d.start_at for d in ahead if d.bookable][:UPCOMING_START_TIMES]
     # The embedded dates are the first of all booked dates ahead: when they hold enough bookable
     # ones, those are the next bookable start times; otherwise these lie beyond them (or are
     # fewer), and only the query knows.
@@ -227,9 +227,7 @@ def event_detail(
             session, [event_id], channel, now, UPCOMING_START_TIMES
         )
         upcoming = found_times.get(event_id, [])
-    return EventDetail(
-        LiveEvent(event_id, sold_here), generation, upcoming, [live for live, _ in ahead]
-    )
+    return EventDetail(LiveEvent(event_id, sold_here), generation, upcoming, ahead)
 
 
 def event_content(session: Session, event_id: int) -> Event:
