@@ -128,8 +128,7 @@ def _dates_answer(
     page while their seat versions stand (museion.system.cache)."""
     if seats_of is not None:
         setattr(request.state, PAGE_EVENTS, seats_of)
-    found = _fragments_of(request, session, page.generation, page.dates, render)
-    written = [f.json(d) for d in page.dates if (f := found.get(d.id)) is not None]
+    written = _date_fragments(request, session, page.generation, page.dates, render)
     return Response(dates_json(written, pagination.meta(page.total)), media_type=JSON)
 
 
@@ -248,14 +247,7 @@ def _date_fragments(
     render: Render,
 ) -> list[bytes]:
     """The dates' JSON in order, their content from the date fragments (as _dates_answer)."""
-    kept: Fragments[DateFragment] = request.app.state.date_fragments
-    found = {d.id: kept.get(generation, (d.id, render)) for d in dates}
-    missing = [date_id for date_id, fragment in found.items() if fragment is None]
-    if missing:
-        for event_date in service.dates_by_id(session, missing):
-            fragment = DateFragment.of(event_date, render)
-            kept.put(generation, (event_date.id, render), fragment)
-            found[event_date.id] = fragment
+    found = _fragments_of(request, session, generation, dates, render)
     return [f.json(d) for d in dates if (f := found.get(d.id)) is not None]
 
 
