@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -77,26 +78,43 @@ def ticket_slots(
     if ticket.type is TicketType.ANNUAL or window is None or not ticket.valid_on(day):
         return []
     opens, closes = window
-    last = wall_clock(day, ticket.last_entry, zone)
-    if ticket.type is TicketType.NORMAL:
-        start = wall_clock(day, ticket.first_entry, zone)
+    entry = (ticket.ticket_type, ticket.first_entry, ticket.last_entry, ticket.entry_duration)
+    return list(_entry_times(*entry, day, zone, opens, closes))
+
+
+# A calendar asks for the entry times of every ticket on every day of a month, and most of them
+# repeat (same entry window, same opening hours): worked out once, they cost a lookup. A pure
+# function of its arguments (no capacity in it), so keeping the answers needs no invalidation.
+@lru_cache(maxsize=65_536)
+def _entry_times(
+    ticket_type: str,
+    first_entry: int,
+    last_entry: int,
+    entry_duration: int | None,
+    day: date,
+    zone: ZoneInfo,
+    opens: datetime | None,
+    closes: datetime | None,
+) -> tuple[Slot, ...]:
+    last = wall_clock(day, last_entry, zone)
+    if ticket_type == TicketType.NORMAL.value:
+        start = wall_clock(day, first_entry, zone)
         if start is None or last is None:
-            return []
+            return ()
         if opens is not None and start < opens:
             start = opens
         if start > last or (closes is not None and start >= closes):
-            return []
-        return [Slot(start, min(last, closes) if closes is not None else last)]
+            return ()
+        return (Slot(start, min(last, closes) if closes is not None else last),)
     slots = []
-    step = ticket.entry_duration or 0
-    for minute in range(ticket.first_entry, ticket.last_entry + 1, step):
+    for minute in range(first_entry, last_entry + 1, entry_duration or 0):
         start = wall_clock(day, minute, zone)
         if start is None or (opens is not None and start < opens):
             continue
         if closes is not None and start >= closes:
             continue
         slots.append(Slot(start, start))
-    return slots
+    return tuple(slots)
 
 
 def rule_capacity(rules: Iterable[QuotaRule], day: date) -> int:
