@@ -161,7 +161,7 @@ def quota_capacities(
     """go~mus /tickets/capacities: per quota of the (bookable) tickets, free and configured
     units on the grid of the gcd of the entry durations. Configured is 0 where no ticket of the
     quota has an entry time; a closed day has no entry times at all."""
-    found = tickets.bookable_tickets(
+    found = tickets.tickets_to_count(
         session, principal, TicketFilter(ticket_ids=list(ticket_ids), types=list(TicketType))
     )
     seen = picture(session, found, [day], zone, now, own_tokens)
@@ -197,7 +197,7 @@ def _calendar_tickets(
     # A calendar answers "can I buy something that day": only tickets the caller may buy count.
     if bookable is False:
         return []
-    return tickets.bookable_tickets(session, principal, f)
+    return tickets.tickets_to_count(session, principal, f)
 
 
 def calendar_any(

@@ -105,11 +105,43 @@ def list_tickets(
     return paginate(session, statement, offset=offset, limit=limit)
 
 
+# What counting free units reads of a ticket (availability.counting): its entry window, its
+# validity and its museums' ids (opening hours); not its texts, content or exhibitions.
+_COUNTS = load_only(
+    Ticket.parent_id,
+    Ticket.ticket_type,
+    Ticket.first_entry,
+    Ticket.last_entry,
+    Ticket.entry_duration,
+    Ticket.valid_from,
+    Ticket.valid_to,
+    raiseload=True,
+)
+_MUSEUM_ID = load_only(Museum.id, raiseload=True)
+_COUNTED_LINKS = (
+    _COUNTS,
+    selectinload(Ticket.museums).options(_MUSEUM_ID),
+    selectinload(Ticket.sub_tickets)
+    .options(_COUNTS)
+    .selectinload(Ticket.museums)
+    .options(_MUSEUM_ID),
+)
+
+
 def all_tickets(
     session: Session, f: TicketFilter, *, channel: Channel, bookable: bool | None
 ) -> list[Ticket]:
-    """Every matching ticket (calendars and capacities look at all of them at once)."""
+    """Every matching ticket, with its links."""
     statement = _selected(f, channel, bookable).options(*_links())
+    return list(session.scalars(statement))
+
+
+def tickets_to_count(
+    session: Session, f: TicketFilter, *, channel: Channel, bookable: bool | None
+) -> list[Ticket]:
+    """Every matching ticket (calendars and capacities look at all of them at once), with what
+    counting reads of it and its sub tickets, and nothing else."""
+    statement = _selected(f, channel, bookable).options(*_COUNTED_LINKS)
     return list(session.scalars(statement))
 
 

@@ -66,6 +66,14 @@ def bookable_tickets(session: Session, principal: Principal, f: TicketFilter) ->
     )
 
 
+def tickets_to_count(session: Session, principal: Principal, f: TicketFilter) -> list[Ticket]:
+    """bookable_tickets with only what counting free units reads (entry windows, validity,
+    museum ids, sub tickets): no texts to decode for a calendar."""
+    return queries.tickets_to_count(
+        session, scoped(principal, f), channel=channel_for(principal), bookable=True
+    )
+
+
 def ticket_page(
     session: Session,
     principal: Principal,
