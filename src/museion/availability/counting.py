@@ -22,6 +22,7 @@ from museion.availability.queries import SlotKey
 from museion.availability.slots import Slot, grid, rule_capacity, slot_step, ticket_slots
 from museion.catalogue.events.service import end_of_month, window
 from museion.catalogue.museums import service as museums
+from museion.catalogue.museums.service import DayHours
 from museion.catalogue.tickets import service as tickets
 from museion.catalogue.tickets.models import Ticket, TicketType
 from museion.catalogue.tickets.queries import TicketFilter
@@ -31,15 +32,20 @@ from museion.catalogue.tickets.queries import TicketFilter
 
 @dataclass
 class Picture:
-    """Slots of some tickets on some days and the state of their quotas, from a few queries."""
+    """Slots of some tickets on some days and the state of their quotas, from a few queries.
+
+    A ticket's entry times on a day are worked out when first asked for: a calendar that finds
+    a free entry time in a day's first ticket need not look at the others that day."""
 
     zone: ZoneInfo
     now: datetime
-    slots: dict[tuple[int, date], list[Slot]]
+    days: frozenset[date]
+    hours: dict[int, dict[date, DayHours]]
     quota_ids: dict[int, list[int]]
     rules: dict[int, list[QuotaRule]]
     used: dict[SlotKey, int]
     _capacity: dict[tuple[int, date], int] = field(default_factory=dict)
+    _slots: dict[tuple[int, date], list[Slot]] = field(default_factory=dict)
 
     def total(self, quota_id: int, start: datetime) -> int:
         """Configured capacity of a quota at an entry time, ignoring sales."""
@@ -62,12 +68,21 @@ class Picture:
             return 0
         free = self.ticket_free_at(ticket, slot.start)
         for sub in ticket.sub_tickets:
-            sub_slots = [s for s in self.slots.get((sub.id, day), []) if not s.past(self.now)]
+            sub_slots = [s for s in self.ticket_slots(sub, day) if not s.past(self.now)]
             free = min(free, max((self.ticket_free_at(sub, s.start) for s in sub_slots), default=0))
         return free
 
     def ticket_slots(self, ticket: Ticket, day: date) -> list[Slot]:
-        return self.slots.get((ticket.id, day), [])
+        """The entry times of a ticket (or one of its sub tickets) on one of the days; none on
+        other days."""
+        key = (ticket.id, day)
+        found = self._slots.get(key)
+        if found is None:
+            if day not in self.days:
+                return []
+            hours = [self.hours[m.id][day] for m in ticket.museums]
+            found = self._slots[key] = ticket_slots(ticket, day, self.zone, hours)
+        return found
 
 
 def _with_sub_tickets(found: Sequence[Ticket]) -> list[Ticket]:
@@ -103,11 +118,6 @@ def picture(
     every = _with_sub_tickets(found)
     museum_ids = {m.id for t in every for m in t.museums}
     hours = museums.opening_days(session, museum_ids, days, zone)
-    slots = {
-        (t.id, day): ticket_slots(t, day, zone, [hours[m.id][day] for m in t.museums])
-        for t in every
-        for day in days
-    }
     quota_ids, rules = queries.quotas_and_rules(session, [t.id for t in every])
     all_quotas = sorted({q for ids in quota_ids.values() for q in ids})
     start, end = day_bounds(min(days), max(days), zone)
@@ -118,7 +128,7 @@ def picture(
         if counted
         else {}
     )
-    return Picture(zone, now, slots, quota_ids, rules, used)
+    return Picture(zone, now, frozenset(days), hours, quota_ids, rules, used)
 
 
 # --- Capacity endpoints ---------------------------------------------------------------------------

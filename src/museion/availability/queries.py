@@ -169,9 +169,8 @@ def used_quantities(
         "now": now,
         "except_tokens": list(except_tokens),
     }
-    return {
-        (quota_id, at): int(total) for quota_id, at, total in session.execute(_USED, parameters)
-    }
+    rows = session.connection().execute(_USED, parameters).all()
+    return {(quota_id, at): int(total) for quota_id, at, total in rows}
 
 
 def lock_slots(session: Session, keys: Sequence[SlotKey]) -> None:

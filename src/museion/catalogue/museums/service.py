@@ -78,20 +78,34 @@ def opening_days(
     """Opening hours of several museums on several days, from two queries (same rules as above)."""
     hours, exceptions = queries.all_opening_rules(session, museum_ids)
     weekly = {(h.museum_id, h.weekday): h for h in hours}
+    # The first exception of each museum and day, dated and yearly, as _applicable_exception
+    # picks it: looked up per day instead of searched for.
+    dated: dict[tuple[int, date], OpeningException] = {}
+    yearly: dict[tuple[int, int, int], OpeningException] = {}
+    for e in exceptions:
+        dated.setdefault((e.museum_id, e.applies_on), e)
+        if e.every_year:
+            yearly.setdefault((e.museum_id, e.applies_on.month, e.applies_on.day), e)
     result: dict[int, dict[date, DayHours]] = {museum_id: {} for museum_id in museum_ids}
     for museum_id in museum_ids:
-        own = [e for e in exceptions if e.museum_id == museum_id]
         for day in days:
-            result[museum_id][day] = _day_hours(
-                day, weekly.get((museum_id, day.isoweekday())), own, zone
+            exception = dated.get((museum_id, day)) or yearly.get(
+                (museum_id, day.month, day.day)
             )
+            hour = weekly.get((museum_id, day.isoweekday()))
+            result[museum_id][day] = _hours_of(day, hour, exception, zone)
     return result
 
 
 def _day_hours(
     day: date, hour: OpeningHour | None, exceptions: list[OpeningException], zone: ZoneInfo
 ) -> DayHours:
-    exception = _applicable_exception(exceptions, day)
+    return _hours_of(day, hour, _applicable_exception(exceptions, day), zone)
+
+
+def _hours_of(
+    day: date, hour: OpeningHour | None, exception: OpeningException | None, zone: ZoneInfo
+) -> DayHours:
     if exception is not None:
         opens, closes, note = exception.opens, exception.closes, exception.note or None
     elif hour is not None:
