@@ -118,13 +118,11 @@ _COUNTS = load_only(
     raiseload=True,
 )
 _MUSEUM_ID = load_only(Museum.id, raiseload=True)
+# Joined: one statement for the tickets, their museums and sub tickets (few rows each).
 _COUNTED_LINKS = (
     _COUNTS,
-    selectinload(Ticket.museums).options(_MUSEUM_ID),
-    selectinload(Ticket.sub_tickets)
-    .options(_COUNTS)
-    .selectinload(Ticket.museums)
-    .options(_MUSEUM_ID),
+    joinedload(Ticket.museums).options(_MUSEUM_ID),
+    joinedload(Ticket.sub_tickets).options(_COUNTS).joinedload(Ticket.museums).options(_MUSEUM_ID),
 )
 
 
@@ -142,7 +140,7 @@ def tickets_to_count(
     """Every matching ticket (calendars and capacities look at all of them at once), with what
     counting reads of it and its sub tickets, and nothing else."""
     statement = _selected(f, channel, bookable).options(*_COUNTED_LINKS)
-    return list(session.scalars(statement))
+    return list(session.scalars(statement).unique())
 
 
 def get_ticket(
