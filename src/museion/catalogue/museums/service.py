@@ -89,9 +89,7 @@ def opening_days(
     result: dict[int, dict[date, DayHours]] = {museum_id: {} for museum_id in museum_ids}
     for museum_id in museum_ids:
         for day in days:
-            exception = dated.get((museum_id, day)) or yearly.get(
-                (museum_id, day.month, day.day)
-            )
+            exception = dated.get((museum_id, day)) or yearly.get((museum_id, day.month, day.day))
             hour = weekly.get((museum_id, day.isoweekday()))
             result[museum_id][day] = _hours_of(day, hour, exception, zone)
     return result

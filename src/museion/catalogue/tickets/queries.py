@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    bindparam,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -92,6 +104,34 @@ def _selected(f: TicketFilter, channel: Channel, bookable: bool | None) -> Selec
     return statement.order_by(Ticket.sort_order, Ticket.id)
 
 
+# What a listed ticket shows of its own columns (TicketOut): not its content, after-sale text
+# or search text (long, and JSON to decode for nothing). Its links come as ids (link_ids).
+_LISTS = load_only(
+    Ticket.parent_id,
+    Ticket.ticket_type,
+    Ticket.title,
+    Ticket.sub_title,
+    Ticket.description,
+    Ticket.price_cents,
+    Ticket.discount,
+    Ticket.vat_pct,
+    Ticket.tax_included,
+    Ticket.entry_duration,
+    Ticket.min_persons,
+    Ticket.max_persons,
+    Ticket.first_entry,
+    Ticket.last_entry,
+    Ticket.personalizeable,
+    Ticket.attendees,
+    Ticket.identification,
+    Ticket.free_timing,
+    Ticket.bookable_public,
+    Ticket.bookable_reseller,
+    Ticket.bookable_cashpoint,
+    raiseload=True,
+)
+
+
 def list_tickets(
     session: Session,
     f: TicketFilter,
@@ -101,8 +141,59 @@ def list_tickets(
     offset: int,
     limit: int,
 ) -> tuple[int, list[Ticket]]:
-    statement = _selected(f, channel, bookable).options(*_links())
+    """One page of tickets with the columns a list shows and no links (see link_ids)."""
+    statement = _selected(f, channel, bookable).options(_LISTS)
     return paginate(session, statement, offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class TicketLinks:
+    """The ids a ticket links to, each list ascending (as the relationships order them)."""
+
+    museum_ids: list[int] = field(default_factory=list)
+    exhibition_ids: list[int] = field(default_factory=list)
+    sub_ticket_ids: list[int] = field(default_factory=list)
+    quota_ids: list[int] = field(default_factory=list)
+
+
+def _link_ids_statement() -> CompoundSelect[Any]:
+    """(kind, ticket id, linked id) for some tickets: museums 0, exhibitions 1, sub tickets 2,
+    quotas 3; ordered, so that each list comes out ascending."""
+    ids: Any = bindparam("ticket_ids", expanding=True)
+
+    def kind(number: int) -> Any:
+        return literal(number, Integer()).label("kind")
+
+    return union_all(
+        select(kind(0), TicketMuseum.ticket_id, TicketMuseum.museum_id.label("linked")).where(
+            TicketMuseum.ticket_id.in_(ids)
+        ),
+        select(kind(1), TicketExhibition.ticket_id, TicketExhibition.exhibition_id).where(
+            TicketExhibition.ticket_id.in_(ids)
+        ),
+        select(kind(2), Ticket.parent_id, Ticket.id).where(Ticket.parent_id.in_(ids)),
+        select(kind(3), TicketQuota.ticket_id, TicketQuota.quota_id).where(
+            TicketQuota.ticket_id.in_(ids)
+        ),
+    ).order_by(literal_column("kind"), literal_column("ticket_id"), literal_column("linked"))
+
+
+_LINK_KINDS = ("museum_ids", "exhibition_ids", "sub_ticket_ids", "quota_ids")
+# Built once: a ticket page's links are one statement, not four loader queries of whole rows.
+_LINK_IDS = _link_ids_statement()
+
+
+def link_ids(session: Session, ticket_ids: Collection[int]) -> dict[int, TicketLinks]:
+    """ticket id -> the ids of its museums, exhibitions, sub tickets and quotas."""
+    found = {ticket_id: TicketLinks() for ticket_id in ticket_ids}
+    if not ticket_ids:
+        return found
+    rows: Sequence[Any] = (
+        session.connection().execute(_LINK_IDS, {"ticket_ids": list(ticket_ids)}).all()
+    )
+    for kind, ticket_id, linked in rows:
+        getattr(found[ticket_id], _LINK_KINDS[kind]).append(linked)
+    return found
 
 
 # What counting free units reads of a ticket (availability.counting): its entry window, its
@@ -244,20 +335,3 @@ def ticket_for_sale(
         parameters = {"ticket_id": ticket_id, "museum_ids": list(museum_ids)}
         found = session.scalars(_FOR_SALE_IN_MUSEUMS, parameters)
     return found.unique().first()
-
-
-_QUOTA_IDS: Select[int, int] = (
-    select(TicketQuota.ticket_id, TicketQuota.quota_id)
-    .where(TicketQuota.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
-    .order_by(TicketQuota.ticket_id, TicketQuota.quota_id)
-)
-
-
-def quota_ids_of(session: Session, ticket_ids: Collection[int]) -> dict[int, list[int]]:
-    """ticket id -> its quota ids, ascending; tickets without a quota map to []."""
-    found: dict[int, list[int]] = {ticket_id: [] for ticket_id in ticket_ids}
-    if not ticket_ids:
-        return found
-    for ticket_id, quota_id in session.execute(_QUOTA_IDS, {"ticket_ids": list(ticket_ids)}):
-        found[ticket_id].append(quota_id)
-    return found

@@ -50,7 +50,7 @@ def list_tickets(
     """The admission tickets valid on `valid_at` (default today), with their prices,
     entry times and the quota ids whose capacity they draw on. Annual tickets only when asked for
     with `by_ticket_types[]=annual`."""
-    total, found, quota_ids = service.ticket_page(
+    total, found, links = service.ticket_page(
         session,
         principal,
         replace(f, valid_at=valid_at or now.astimezone(settings.zone).date()),
@@ -60,7 +60,7 @@ def list_tickets(
     )
     return TicketsEnvelope(
         tickets=[
-            TicketOut.build(t, service.is_bookable(t, principal), quota_ids[t.id], render)
+            TicketOut.build(t, service.is_bookable(t, principal), links[t.id], render)
             for t in found
         ],
         meta=pagination.meta(total),
@@ -104,6 +104,6 @@ def show_ticket(
     valid_at: ValidAt = None,
 ) -> TicketEnvelope:
     """One ticket with its prices, entry times, quota ids and content texts."""
-    ticket, quota_ids = service.ticket_detail(session, principal, ticket_id)
+    ticket, links = service.ticket_detail(session, principal, ticket_id)
     bookable = service.is_bookable(ticket, principal)
-    return TicketEnvelope(ticket=TicketDetailOut.build_detail(ticket, bookable, quota_ids, render))
+    return TicketEnvelope(ticket=TicketDetailOut.build_detail(ticket, bookable, links, render))

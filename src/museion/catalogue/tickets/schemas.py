@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
@@ -12,6 +11,19 @@ from museion.web import Meta, Render, Text
 
 if TYPE_CHECKING:
     from museion.catalogue.tickets.models import Ticket
+
+
+class Links(Protocol):
+    """The ids a ticket links to, each list ascending (catalogue.tickets.queries.TicketLinks)."""
+
+    @property
+    def museum_ids(self) -> list[int]: ...
+    @property
+    def exhibition_ids(self) -> list[int]: ...
+    @property
+    def sub_ticket_ids(self) -> list[int]: ...
+    @property
+    def quota_ids(self) -> list[int]: ...
 
 
 class TicketOut(BaseModel):
@@ -42,7 +54,7 @@ class TicketOut(BaseModel):
 
     @classmethod
     def fields_of(
-        cls, ticket: Ticket, bookable: bool, quota_ids: Sequence[int], render: Render
+        cls, ticket: Ticket, bookable: bool, links: Links, render: Render
     ) -> dict[str, Any]:
         return {
             "id": ticket.id,
@@ -51,9 +63,9 @@ class TicketOut(BaseModel):
             "description": render.text(ticket.description),
             "ticket_type": ticket.ticket_type,
             "bookable": bookable,
-            "museum_ids": [museum.id for museum in ticket.museums],
-            "exhibition_ids": [exhibition.id for exhibition in ticket.exhibitions],
-            "quota_ids": list(quota_ids),
+            "museum_ids": list(links.museum_ids),
+            "exhibition_ids": list(links.exhibition_ids),
+            "quota_ids": list(links.quota_ids),
             "price_cents": ticket.price_cents,
             "discount": ticket.discount,
             "vat_pct": ticket.vat_pct,
@@ -68,14 +80,12 @@ class TicketOut(BaseModel):
             "identification": ticket.identification,
             "free_timing": ticket.free_timing,
             "is_sub_ticket": ticket.is_sub_ticket,
-            "sub_ticket_ids": [sub.id for sub in ticket.sub_tickets],
+            "sub_ticket_ids": list(links.sub_ticket_ids),
         }
 
     @classmethod
-    def build(
-        cls, ticket: Ticket, bookable: bool, quota_ids: Sequence[int], render: Render
-    ) -> TicketOut:
-        return cls.model_construct(**cls.fields_of(ticket, bookable, quota_ids, render))
+    def build(cls, ticket: Ticket, bookable: bool, links: Links, render: Render) -> TicketOut:
+        return cls.model_construct(**cls.fields_of(ticket, bookable, links, render))
 
 
 class TicketDetailOut(TicketOut):
@@ -85,12 +95,12 @@ class TicketDetailOut(TicketOut):
 
     @classmethod
     def build_detail(
-        cls, ticket: Ticket, bookable: bool, quota_ids: Sequence[int], render: Render
+        cls, ticket: Ticket, bookable: bool, links: Links, render: Render
     ) -> TicketDetailOut:
         # go~mus: the location of the museum the ticket belongs to (the first one, if several).
         museum = ticket.museums[0] if ticket.museums else None
         return cls(
-            **TicketOut.fields_of(ticket, bookable, quota_ids, render),
+            **TicketOut.fields_of(ticket, bookable, links, render),
             after_sale_information=render.text(ticket.after_sale_information),
             content=render.content(ticket.content),
             location=LocationOut.build(museum.location if museum else None, render),

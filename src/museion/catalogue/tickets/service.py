@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from museion.access import Access, Principal, limit_to_museums
 from museion.catalogue.tickets import queries
 from museion.catalogue.tickets.models import Ticket
-from museion.catalogue.tickets.queries import Channel, TicketFilter
+from museion.catalogue.tickets.queries import Channel, TicketFilter, TicketLinks
 from museion.errors import NotFound
 
 _CHANNELS = {
@@ -82,20 +82,20 @@ def ticket_page(
     bookable: bool | None,
     offset: int,
     limit: int,
-) -> tuple[int, list[Ticket], dict[int, list[int]]]:
-    """One page of tickets with the quota ids of each (go~mus `quota_ids`)."""
+) -> tuple[int, list[Ticket], dict[int, TicketLinks]]:
+    """One page of tickets with the ids each links to (go~mus `museum_ids`, `quota_ids`, ...)."""
     total, found = list_tickets(
         session, principal, f, bookable=bookable, offset=offset, limit=limit
     )
-    return total, found, queries.quota_ids_of(session, [t.id for t in found])
+    return total, found, queries.link_ids(session, [t.id for t in found])
 
 
 def ticket_detail(
     session: Session, principal: Principal, ticket_id: int
-) -> tuple[Ticket, list[int]]:
-    """One ticket with its quota ids."""
+) -> tuple[Ticket, TicketLinks]:
+    """One ticket with the ids it links to."""
     ticket = get_ticket(session, principal, ticket_id)
-    return ticket, queries.quota_ids_of(session, [ticket.id])[ticket.id]
+    return ticket, queries.link_ids(session, [ticket.id])[ticket.id]
 
 
 def get_ticket(session: Session, principal: Principal, ticket_id: int) -> Ticket:
