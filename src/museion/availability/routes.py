@@ -121,7 +121,8 @@ def ticket_capacities(
     )
     return CapacitiesEnvelope(
         data={
-            str(quota_id): QuotaCapacitiesOut(
+            # Built from values of the right types: nothing to validate.
+            str(quota_id): QuotaCapacitiesOut.model_construct(
                 tickets=q.ticket_ids,
                 capacities={_key(t, render): n for t, n in q.capacities.items()},
                 total_capacities={_key(t, render): n for t, n in q.total_capacities.items()},
@@ -156,8 +157,8 @@ def ticket_calendar(
     return TicketCalendarAllEnvelope(
         data={
             day.isoformat(): [
-                CalendarEntryOut(
-                    quota=CalendarQuotaOut(
+                CalendarEntryOut.model_construct(
+                    quota=CalendarQuotaOut.model_construct(
                         id=q.quota_id,
                         tickets=q.ticket_ids,
                         capacities=[
